@@ -297,12 +297,12 @@ function main(argv: string[]): number {
   const root = projectRoot();
   if (argv.includes("--check")) {
     const stale = staleFiles(root);
-    for (const p of stale) console.error(`stale generated file: ${p} (run \`make gen\` and commit the result)`);
+    for (const p of stale) process.stderr.write(`stale generated file: ${p} (run \`make gen\` and commit the result)\n`);
     return stale.length ? 1 : 0;
   }
   for (const [path, text] of Object.entries(renderAll(loadAbi(root)))) {
     writeFileSync(join(root, path), text);
-    console.log(`wrote ${relative(process.cwd(), join(root, path)) || path}`);
+    process.stdout.write(`wrote ${relative(process.cwd(), join(root, path)) || path}\n`);
   }
   return 0;
 }
