@@ -1,0 +1,430 @@
+// A real nginx for end-to-end tests: the packaged /usr/sbin/nginx with our
+// module, a private prefix under build/nginx-tests/, free loopback ports, and
+// a generated nginx.conf around the http-block text a test supplies.
+//
+//   const ngx = await Nginx.create("directives");          // prefix + one free port
+//   const wasm = ngx.addFile("wasm/hello.wasm", await buildGuest("guests/hello"));
+//   ngx.configure(`server { listen ${ngx.listen()}; location / { content_by_wasm ${wasm} on_content; } }`);
+//   await ngx.start();                                       // throws with nginx's output on failure
+//   const res = await ngx.get("/");                          // { status, headers, body, text }
+//   await ngx.stop();                                        // in afterAll; never leaves a process behind
+//
+// nginx runs with `daemon off` as a child of the test process, in its own
+// process group, so a crashed test run can still kill master and workers.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { projectRoot } from "../../host-abi/generate.js";
+
+const execFileP = promisify(execFile);
+
+export const NGINX_BIN = process.env.NGINX ?? (existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx");
+export const MODULE_SO = join(projectRoot(), "build", "module", "ngx_http_wasm_module.so");
+const TESTS_DIR = join(projectRoot(), "build", "nginx-tests");
+
+/** A free TCP port on 127.0.0.1 (the kernel picks it; we release it for nginx). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+// ------------------------------------------------------------------ module build
+
+let moduleBuilt: Promise<void> | undefined;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "build") continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when the .so is missing or older than a source of the module or the ABI header. */
+function moduleStale(): boolean {
+  if (!existsSync(MODULE_SO)) return true;
+  const built = statSync(MODULE_SO).mtimeMs;
+  const sources = Math.max(
+    newestMtime(join(projectRoot(), "nginx", "module")),
+    statSync(join(projectRoot(), "host-abi", "ngx_wasm_guest_abi.h")).mtimeMs,
+  );
+  return sources > built;
+}
+
+/**
+ * Build build/module/ngx_http_wasm_module.so when it is missing or stale
+ * (`bash nginx/module/build.sh build/module`, as `make module` does). Test
+ * files run in parallel workers: a lock directory serialises the builds.
+ */
+export function ensureModule(): Promise<void> {
+  moduleBuilt ??= (async () => {
+    const lock = join(projectRoot(), "build", "module.lock");
+    mkdirSync(dirname(lock), { recursive: true });
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        // A lock older than the deadline is left over from a killed run.
+        if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+        await sleep(200);
+      }
+    }
+    try {
+      if (!moduleStale()) return;
+      try {
+        await execFileP("bash", ["nginx/module/build.sh", "build/module"], { cwd: projectRoot(), maxBuffer: 64 << 20 });
+      } catch (e) {
+        const err = e as { stdout?: string; stderr?: string; message: string };
+        throw new Error(`building the nginx module failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  })();
+  return moduleBuilt;
+}
+
+// ------------------------------------------------------------------ HTTP client
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names; repeated headers joined with ", " (set-cookie: first). */
+  headers: Record<string, string>;
+  body: Buffer;
+  text: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs?: number;
+}
+
+/** One HTTP/1.1 request on a fresh connection (no keep-alive, so reloads never wait for idle clients). */
+export function httpFetch(url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: opts.method ?? "GET", headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+        }
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers, body, text: body.toString("utf8") });
+      });
+    });
+    req.setTimeout(opts.timeoutMs ?? 10_000, () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+// ------------------------------------------------------------------ nginx
+
+export interface NginxOptions {
+  /** Number of free ports to reserve (ngx.port, ngx.ports[i]); default 1. */
+  ports?: number;
+  /** worker_processes; default 1. */
+  workers?: number;
+  /** load_module our module (default true; false for plain-nginx tests). */
+  module?: boolean;
+  /** Directives for the main (top-level) context. */
+  main?: string;
+}
+
+export interface CommandResult {
+  ok: boolean;
+  /** stdout + stderr of the nginx command. */
+  output: string;
+}
+
+const running = new Set<ChildProcess>();
+// Last resort if a test file dies without reaching afterAll: kill every nginx
+// process group we started (master and workers).
+process.once("exit", () => {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+export class Nginx {
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+  private stderr = "";
+  private httpBlock = "";
+
+  private constructor(
+    /** The nginx prefix (-p): relative paths in the config resolve against it. */
+    readonly prefix: string,
+    readonly ports: number[],
+    private readonly options: NginxOptions,
+  ) {}
+
+  /** A fresh prefix under build/nginx-tests/<label>-XXXXXX and free ports; builds the module if needed. */
+  static async create(label: string, options: NginxOptions = {}): Promise<Nginx> {
+    if (options.module ?? true) await ensureModule();
+    mkdirSync(TESTS_DIR, { recursive: true });
+    const prefix = mkdtempSync(join(TESTS_DIR, `${label}-`));
+    for (const d of ["tmp", "wasm", "html"]) mkdirSync(join(prefix, d), { recursive: true });
+    const ports: number[] = [];
+    while (ports.length < (options.ports ?? 1)) {
+      const p = await freePort();
+      if (!ports.includes(p)) ports.push(p);
+    }
+    return new Nginx(prefix, ports, options);
+  }
+
+  get port(): number {
+    return this.ports[0]!;
+  }
+
+  /** `127.0.0.1:<port>` for a `listen` directive. */
+  listen(i = 0): string {
+    return `127.0.0.1:${this.ports[i]}`;
+  }
+
+  url(path: string, i = 0): string {
+    return `http://127.0.0.1:${this.ports[i]}${path}`;
+  }
+
+  get errorLogPath(): string {
+    return join(this.prefix, "error.log");
+  }
+
+  get configPath(): string {
+    return join(this.prefix, "nginx.conf");
+  }
+
+  /** Write a file into the prefix (bytes, text, or a copy of an existing file); returns its prefix-relative path. */
+  addFile(rel: string, content: string | Uint8Array | { copyFrom: string }): string {
+    const dest = join(this.prefix, rel);
+    mkdirSync(dirname(dest), { recursive: true });
+    if (typeof content === "object" && "copyFrom" in content) copyFileSync(content.copyFrom, dest);
+    else writeFileSync(dest, content);
+    return rel;
+  }
+
+  /** Copy a built guest into <prefix>/wasm/<name>.wasm; returns the path to use in a directive. */
+  addGuest(name: string, wasmPath: string): string {
+    return this.addFile(`wasm/${name}.wasm`, { copyFrom: wasmPath });
+  }
+
+  /** The full generated configuration around `http` (the inside of the http block). */
+  renderConfig(http: string): string {
+    const moduleLine = this.options.module ?? true ? `load_module ${MODULE_SO};\n` : "";
+    const userLine = process.getuid?.() === 0 ? "user root;\n" : "";
+    return `# generated by test/support/nginx.ts
+${moduleLine}${userLine}daemon off;
+master_process on;
+worker_processes ${this.options.workers ?? 1};
+pid nginx.pid;
+error_log error.log info;
+${this.options.main ?? ""}
+events {
+    worker_connections 256;
+}
+
+http {
+    access_log off;
+    client_body_temp_path tmp/client_body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+${this.options.module ?? true ? "    wasm_cache_path wasm_cache;\n" : ""}
+${http}
+}
+`;
+  }
+
+  /** Write nginx.conf with `http` as the inside of the http block (server blocks etc.). */
+  configure(http: string): this {
+    this.httpBlock = http;
+    writeFileSync(this.configPath, this.renderConfig(http));
+    return this;
+  }
+
+  private args(...extra: string[]): string[] {
+    return ["-p", `${this.prefix}/`, "-c", "nginx.conf", ...extra];
+  }
+
+  /** `nginx -t` on the current configuration. */
+  async test(): Promise<CommandResult> {
+    try {
+      const { stdout, stderr } = await execFileP(NGINX_BIN, this.args("-t"), { timeout: 120_000 });
+      return { ok: true, output: stdout + stderr };
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      return { ok: false, output: (err.stdout ?? "") + (err.stderr ?? err.message) };
+    }
+  }
+
+  /** Configure (when `http` is given) and start; resolves once every worker runs and the ports accept. */
+  async start(http?: string): Promise<this> {
+    if (http !== undefined) this.configure(http);
+    if (!this.httpBlock) throw new Error("Nginx.start(): call configure() first");
+    if (this.child) throw new Error("nginx already running");
+    const logMark = this.logSize();
+    this.stderr = "";
+    const child = spawn(NGINX_BIN, this.args(), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (c: Buffer) => (this.stderr += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (this.stderr += c.toString()));
+    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    this.child = child;
+    running.add(child);
+    let code: number | null | undefined;
+    void this.exited.then((c) => (code = c));
+    const workers = this.options.workers ?? 1;
+    const deadline = Date.now() + 60_000;
+    while (count(this.errorLogSince(logMark), /start worker process \d+/g) < workers) {
+      if (code !== undefined) {
+        this.forget();
+        throw new Error(`nginx exited (code ${code}) while starting:\n${this.stderr}${this.errorLogSince(logMark)}`);
+      }
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`nginx did not start within 60s:\n${this.stderr}${this.errorLogSince(logMark)}`);
+      }
+      await sleep(20);
+    }
+    return this;
+  }
+
+  private forget(): void {
+    if (this.child) running.delete(this.child);
+    this.child = undefined;
+    this.exited = undefined;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Graceful stop (SIGQUIT), SIGKILL to the process group after 10 s. Safe to call when not running. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.exited) return;
+    try {
+      process.kill(child.pid!, "SIGQUIT");
+    } catch {
+      /* already exited */
+    }
+    const timedOut = await Promise.race([this.exited.then(() => false), sleep(10_000).then(() => true)]);
+    try {
+      // Workers of a master that died abnormally would keep the port: kill the group.
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* group already gone */
+    }
+    if (timedOut) await this.exited;
+    this.forget();
+  }
+
+  /** Worker pids of the running master. */
+  workerPids(): number[] {
+    const pid = this.child?.pid;
+    if (!pid) return [];
+    try {
+      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Reload (SIGHUP) after an optional configure(); resolves when the new
+   * workers run and the old ones have exited. A configuration the master
+   * rejects gives ok: false and the master keeps serving the old one.
+   */
+  async reload(http?: string): Promise<CommandResult> {
+    if (!this.child) throw new Error("nginx is not running");
+    if (http !== undefined) this.configure(http);
+    const mark = this.logSize();
+    const oldWorkers = this.workerPids();
+    process.kill(this.child.pid!, "SIGHUP");
+    const workers = this.options.workers ?? 1;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const log = this.errorLogSince(mark);
+      if (/\[emerg\]/.test(log)) return { ok: false, output: log };
+      if (count(log, /start worker process \d+/g) >= workers) break;
+      if (Date.now() > deadline) return { ok: false, output: `reload timed out:\n${log}` };
+      await sleep(20);
+    }
+    while (this.workerPids().some((p) => oldWorkers.includes(p))) {
+      if (Date.now() > deadline) return { ok: false, output: `old workers did not exit:\n${this.errorLogSince(mark)}` };
+      await sleep(20);
+    }
+    return { ok: true, output: this.errorLogSince(mark) };
+  }
+
+  /** Current size of the error log: pass it to errorLogSince() to see what a step logged. */
+  logSize(): number {
+    return statSync(this.errorLogPath, { throwIfNoEntry: false })?.size ?? 0;
+  }
+
+  errorLog(): string {
+    return existsSync(this.errorLogPath) ? readFileSync(this.errorLogPath, "utf8") : "";
+  }
+
+  errorLogSince(mark: number): string {
+    return this.errorLog().slice(mark);
+  }
+
+  /** Poll the error log (from `mark`) until `pattern` appears; returns the matching line. */
+  async waitForLog(pattern: RegExp, mark = 0, timeoutMs = 5_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = this.errorLogSince(mark)
+        .split("\n")
+        .find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (Date.now() > deadline) throw new Error(`no error-log line matching ${pattern} within ${timeoutMs} ms:\n${this.errorLogSince(mark)}`);
+      await sleep(25);
+    }
+  }
+
+  /** A request to this nginx (port index `port`, default the first). */
+  fetch(path: string, opts: RequestOptions & { port?: number } = {}): Promise<HttpResponse> {
+    return httpFetch(this.url(path, opts.port ?? 0), opts);
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<HttpResponse> {
+    return this.fetch(path, { headers });
+  }
+
+  /** Remove the prefix directory (call after stop() when the logs are not wanted). */
+  removePrefix(): void {
+    rmSync(this.prefix, { recursive: true, force: true });
+  }
+}
+
+function count(text: string, re: RegExp): number {
+  return text.match(re)?.length ?? 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
