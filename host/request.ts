@@ -1,0 +1,89 @@
+// The client request as a guest sees it: request line, headers (ordered, names
+// matched case-insensitively, like nginx's headers_in list) and the body.
+
+import { Status } from "../host-abi/tables.js";
+import type { RunContext } from "./context.js";
+import type { HostFunctions } from "./imports.js";
+import { anyNegative } from "./memory.js";
+import type { RunOptions } from "./types.js";
+
+export class RequestState {
+  readonly method: string;
+  readonly uri: string;
+  /** query string without `?`; changeable through the `args` variable */
+  args: string;
+  /** the request line's URI as the client sent it (`$request_uri`), unaffected by later changes */
+  readonly requestUri: string;
+  readonly headers: [string, string][];
+  /** undefined: no body was read (req_get_body returns -1) */
+  readonly body?: Uint8Array;
+  readonly remoteAddr: string;
+  readonly scheme: string;
+  readonly serverName: string;
+
+  constructor(options: RunOptions["request"] = {}) {
+    this.method = options.method ?? "GET";
+    // "/path?a=b" is accepted as uri when args is not given separately.
+    const rawUri = options.uri ?? "/";
+    const q = rawUri.indexOf("?");
+    this.uri = q >= 0 ? rawUri.slice(0, q) : rawUri;
+    this.args = options.args ?? (q >= 0 ? rawUri.slice(q + 1) : "");
+    this.requestUri = this.args ? `${this.uri}?${this.args}` : this.uri;
+    const headers = options.headers ?? [];
+    this.headers = Array.isArray(headers) ? headers.map(([n, v]) => [n, v]) : Object.entries(headers);
+    this.body = typeof options.body === "string" ? new TextEncoder().encode(options.body) : options.body;
+    this.remoteAddr = options.remoteAddr ?? "127.0.0.1";
+    this.scheme = options.scheme ?? "http";
+    this.serverName = options.serverName ?? "localhost";
+  }
+
+  /** First value of a header (case-insensitive name), like nginx's lookup. */
+  header(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return this.headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+  }
+
+  /** Replace every header of that name; an empty value removes it. */
+  setHeader(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    for (let i = this.headers.length - 1; i >= 0; i--) {
+      if (this.headers[i]![0].toLowerCase() === lower) this.headers.splice(i, 1);
+    }
+    if (value !== "") this.headers.push([name, value]);
+  }
+
+  /** Headers with lower-case names (a repeated header keeps its first value). */
+  headerRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [n, v] of this.headers) out[n.toLowerCase()] ??= v;
+    return out;
+  }
+}
+
+type RequestFunctions = Pick<HostFunctions, "ngx_wasm_req_get_header" | "ngx_wasm_req_set_header" | "ngx_wasm_req_get_body">;
+
+export function requestFunctions(ctx: RunContext): RequestFunctions {
+  const req = ctx.request;
+  const encoder = new TextEncoder();
+  return {
+    ngx_wasm_req_get_header(np, nl, bp, bl) {
+      if (anyNegative(np, nl, bp, bl)) return Status.ERROR;
+      const value = req.header(ctx.memory.readString(np, nl, "request header name"));
+      if (value === undefined) return Status.NOT_FOUND;
+      return ctx.memory.copyOut(bp, bl, encoder.encode(value), "req_get_header buffer");
+    },
+    ngx_wasm_req_set_header(np, nl, vp, vl) {
+      if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
+      const name = ctx.memory.readString(np, nl, "request header name");
+      const value = ctx.memory.readString(vp, vl, "request header value");
+      if (name === "" || /[\r\n]/.test(name + value)) return Status.ERROR;
+      req.setHeader(name, value);
+      return Status.OK;
+    },
+    ngx_wasm_req_get_body(bp, bl) {
+      if (anyNegative(bp, bl)) return Status.ERROR;
+      if (req.body === undefined) return Status.NOT_FOUND;
+      return ctx.memory.copyOut(bp, bl, req.body, "req_get_body buffer");
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The public option and result types of the in-process host.
+
+import type { Phase } from "../host-abi/tables.js";
+import type { TrapKind } from "./traps.js";
+
+export interface HostOptions {
+  /** the shared dict zone; LRU eviction when its capacity is exceeded (default 1 MiB) */
+  shm?: { capacityBytes?: number };
+  /** declared metric names, as `wasm_counter NAME;` / `wasm_gauge NAME;` */
+  metrics?: { counters?: string[]; gauges?: string[] };
+  /** "manual" freezes time until `host.clock.advance/set` (default "real") */
+  clock?: "real" | "manual";
+  /** guest memory limit in 64 KiB pages (default 256 = 16 MiB) */
+  maxMemoryPages?: number;
+}
+
+export interface RunOptions {
+  phase: Phase;
+  /** default: the phase's conventional export (PHASES[].export) */
+  export?: string;
+  request?: {
+    /** default "GET" */
+    method?: string;
+    /** default "/"; "/path?a=b" also sets args when `args` is absent */
+    uri?: string;
+    /** query string without "?" (default "") */
+    args?: string;
+    headers?: Record<string, string> | [string, string][];
+    /** absent: req_get_body returns -1 (no body read) */
+    body?: string | Uint8Array;
+    /** default "127.0.0.1" */
+    remoteAddr?: string;
+    /** default "http" */
+    scheme?: string;
+    /** default "localhost" */
+    serverName?: string;
+    /** user variables (like `set $x`): readable and changeable by the guest */
+    variables?: Record<string, string>;
+  };
+  /** the upstream response, for header_filter / body_filter / log (status default 200) */
+  response?: { status?: number; headers?: Record<string, string>; chunks?: (string | Uint8Array)[] };
+  /** resolves ngx_wasm_subreq; without it a subrequest gets status 502 and a host warning in `logs` */
+  subrequest?: (sr: SubrequestCall) => SubrequestReply | Promise<SubrequestReply>;
+  /** balancer: number of servers in the upstream block (default 1) */
+  upstream?: { peers: number };
+  /** SSL phases: the client's SNI (absent: ssl_get_server_name returns -1) */
+  ssl?: { serverName?: string };
+  /** bound for yield/subrequest re-invocations (default 1000) */
+  maxInvocations?: number;
+}
+
+export interface LogEntry {
+  level: number;
+  levelName: string;
+  message: string;
+  /** "guest" for ngx_wasm_log; "host" for notes the host adds (e.g. an unresolved subrequest) */
+  source: "guest" | "host";
+}
+
+export interface SubrequestCall {
+  uri: string;
+  args: string;
+  /** nginx method number as passed by the guest (0 = GET) */
+  method: number;
+  /** option flags (1 = capture body) */
+  options: number;
+  /** headers staged with subreq_set_header (lower-case names) */
+  headers: Record<string, string>;
+}
+
+export interface SubrequestReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface RunResult {
+  /** the export returned 0 every time and nothing trapped */
+  ok: boolean;
+  /** final status; 500 when the handler failed in a phase that can still respond; 0 when no response was produced (fall-through, balancer, SSL) */
+  status: number;
+  /** response headers, lower-case names */
+  headers: Record<string, string>;
+  body: string;
+  bodyBytes: Uint8Array;
+  /** body_filter: output per input chunk */
+  chunks: Uint8Array[];
+  logs: LogEntry[];
+  /** last value returned by the export */
+  returnCode?: number;
+  trap?: { kind: TrapKind; message: string };
+  /** one line like nginx's error log line for the failure */
+  error?: string;
+  /** 1 + number of re-invocations (body_filter: one per chunk) */
+  invocations: number;
+  /** rewrite/server_rewrite/access: the guest set neither status nor body, so nginx goes on */
+  fellThrough: boolean;
+  /** request headers after the run (lower-case names) */
+  requestHeaders: Record<string, string>;
+  /** user variables after the run (lower-case names) */
+  variables: Record<string, string>;
+  /** the request line after the run (`args` is changeable) */
+  request: { method: string; uri: string; args: string };
+  subrequests: SubrequestCall[];
+  /** balancer: the chosen peer index */
+  peer?: number;
+  /** SSL: the alert the handshake is rejected with */
+  sslRejectAlert?: number;
+  /** ssl_certificate: the PEM certificate and key the guest chose */
+  certificate?: { cert: string; key: string };
+}

@@ -1,0 +1,150 @@
+// A tiny reader for the parts of a WebAssembly binary the host checks and
+// Node's `WasmModule.imports/exports` do not describe: function types
+// of imports and exports, and memory limits. It runs only on modules that
+// `wasm.compile` already validated, so it trusts their structure.
+
+export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
+
+export interface FuncType {
+  params: ValueType[];
+  results: ValueType[];
+}
+
+export interface MemoryLimits {
+  min: number;
+  max?: number;
+}
+
+export interface ModuleImport {
+  module: string;
+  name: string;
+  kind: "function" | "table" | "memory" | "global" | "tag";
+  /** function imports only */
+  type?: FuncType;
+}
+
+export interface ModuleExport {
+  name: string;
+  kind: "function" | "table" | "memory" | "global" | "tag";
+  /** function exports only */
+  type?: FuncType;
+}
+
+export interface ModuleShape {
+  imports: ModuleImport[];
+  exports: ModuleExport[];
+  /** memories defined by the module itself (imported ones are in `imports`) */
+  memories: MemoryLimits[];
+}
+
+const VALUE_TYPES: Record<number, ValueType> = {
+  0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref",
+};
+const EXTERNAL_KINDS = ["function", "table", "memory", "global", "tag"] as const;
+
+export function formatFuncType(t: FuncType): string {
+  return `(${t.params.join(", ")}) -> ${t.results.length ? t.results.join(", ") : "()"}`;
+}
+
+class Reader {
+  pos = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+  get done(): boolean {
+    return this.pos >= this.bytes.length;
+  }
+  byte(): number {
+    if (this.pos >= this.bytes.length) throw new Error("unexpected end of module");
+    return this.bytes[this.pos++]!;
+  }
+  u32(): number {
+    let result = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return result;
+      scale *= 128;
+    }
+  }
+  name(): string {
+    const len = this.u32();
+    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, this.pos + len));
+    this.pos += len;
+    return s;
+  }
+  valueType(): ValueType {
+    const b = this.byte();
+    const t = VALUE_TYPES[b];
+    if (!t) throw new Error(`unsupported value type 0x${b.toString(16)}`);
+    return t;
+  }
+  limits(): MemoryLimits {
+    const flags = this.byte();
+    const min = this.u32();
+    return flags & 1 ? { min, max: this.u32() } : { min };
+  }
+}
+
+export function readModuleShape(bytes: Uint8Array): ModuleShape {
+  const r = new Reader(bytes);
+  r.pos = 8; // magic + version
+  const types: FuncType[] = [];
+  const imports: ModuleImport[] = [];
+  const funcTypes: FuncType[] = []; // by function index (imports first)
+  const memories: MemoryLimits[] = [];
+  const rawExports: { name: string; kind: ModuleExport["kind"]; index: number }[] = [];
+
+  while (!r.done) {
+    const id = r.byte();
+    const size = r.u32();
+    const end = r.pos + size;
+    switch (id) {
+      case 1: // type
+        for (let n = r.u32(); n > 0; n--) {
+          const form = r.byte();
+          if (form !== 0x60) throw new Error(`unsupported type form 0x${form.toString(16)}`);
+          const params = Array.from({ length: r.u32() }, () => r.valueType());
+          const results = Array.from({ length: r.u32() }, () => r.valueType());
+          types.push({ params, results });
+        }
+        break;
+      case 2: // import
+        for (let n = r.u32(); n > 0; n--) {
+          const module = r.name();
+          const name = r.name();
+          const kind = EXTERNAL_KINDS[r.byte()] ?? "tag";
+          if (kind === "function") {
+            const type = types[r.u32()]!;
+            imports.push({ module, name, kind, type });
+            funcTypes.push(type);
+          } else {
+            if (kind === "table") { r.byte(); r.limits(); }
+            else if (kind === "memory") r.limits();
+            else if (kind === "global") { r.valueType(); r.byte(); }
+            else { r.byte(); r.u32(); }
+            imports.push({ module, name, kind });
+          }
+        }
+        break;
+      case 3: // function
+        for (let n = r.u32(); n > 0; n--) funcTypes.push(types[r.u32()]!);
+        break;
+      case 5: // memory
+        for (let n = r.u32(); n > 0; n--) memories.push(r.limits());
+        break;
+      case 7: // export
+        for (let n = r.u32(); n > 0; n--) {
+          const name = r.name();
+          const kind = EXTERNAL_KINDS[r.byte()] ?? "tag";
+          rawExports.push({ name, kind, index: r.u32() });
+        }
+        break;
+    }
+    r.pos = end;
+  }
+
+  const exports = rawExports.map(({ name, kind, index }): ModuleExport =>
+    kind === "function" ? { name, kind, type: funcTypes[index] } : { name, kind },
+  );
+  return { imports, exports, memories };
+}
