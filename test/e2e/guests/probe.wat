@@ -123,7 +123,7 @@
 
   ;; rewrite: change a request header and fall through to the next phase
   (func (export "on_rewrite_pass") (result i32)
-    (drop (call $set_req_header (str "X-Rewritten") (str "yes")))
+    (drop (call $set_req_header (str "X-Demo") (str "set by rewrite")))
     (i32.const 0))
 
   ;; rewrite: produce the response; later phases (content) are skipped

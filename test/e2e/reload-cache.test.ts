@@ -1,0 +1,60 @@
+// Guests are compiled when the configuration is loaded and cached by content:
+// a reload with unchanged guests compiles nothing, a changed guest is
+// compiled again, and requests keep being answered across reloads.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Nginx } from "../support/nginx.js";
+import { watGuest, watToWasm } from "./wat.js";
+
+const CACHED = /using cached/;
+
+describe("compiled-guest cache across reloads", () => {
+  let ngx: Nginx;
+  let config: string;
+
+  beforeAll(async () => {
+    ngx = await Nginx.create("reload-cache");
+    const probe = ngx.addGuest("probe", await watGuest("probe"));
+    config = `
+    server {
+        listen ${ngx.listen()};
+        location = /content { content_by_wasm ${probe} on_content; }
+        location = /json    { content_by_wasm ${probe} on_json; }
+    }`;
+    await ngx.start(config);
+  });
+
+  afterAll(async () => {
+    await ngx?.stop();
+  });
+
+  it("the first start compiles the guest (no cache hit yet)", () => {
+    expect(ngx.errorLog()).not.toMatch(CACHED);
+    expect(ngx.errorLog()).toMatch(/probe\.wasm/);
+  });
+
+  it("a reload with the unchanged guest uses the cache", async () => {
+    const r = await ngx.reload(config);
+    expect(r.ok, r.output).toBe(true);
+    const hits = r.output.split("\n").filter((l) => CACHED.test(l));
+    expect(hits.length).toBeGreaterThanOrEqual(1);
+    expect(hits.every((l) => l.includes("probe.wasm"))).toBe(true);
+    expect((await ngx.get("/content")).text).toBe("content ok\n");
+  });
+
+  it("a changed guest file is compiled again on reload and serves its new code", async () => {
+    const changed = readFileSync(new URL("./guests/probe.wat", import.meta.url), "utf8").replace(
+      '(str "content ok\\n")',
+      '(str "content v2\\n")',
+    );
+    expect(changed).toContain("content v2");
+    ngx.addFile("wasm/probe.wasm", await watToWasm("probe-v2", changed));
+    const r = await ngx.reload(config);
+    expect(r.ok, r.output).toBe(true);
+    expect(r.output).not.toMatch(CACHED);
+    expect((await ngx.get("/content")).text).toBe("content v2\n");
+    // and reloading that one again is a cache hit
+    const again = await ngx.reload(config);
+    expect(again.output).toMatch(CACHED);
+  });
+});

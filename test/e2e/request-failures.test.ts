@@ -1,0 +1,101 @@
+// A guest failing while it handles a request: the client gets 500, the error
+// log gets one line naming file, export, phase and kind, and the same worker
+// answers the next request normally.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Nginx } from "../support/nginx.js";
+import { watGuest } from "./wat.js";
+
+describe("request-time guest failures", () => {
+  let ngx: Nginx;
+
+  beforeAll(async () => {
+    ngx = await Nginx.create("request-failures");
+    const probe = ngx.addGuest("probe", await watGuest("probe"));
+    await ngx.start(`
+    wasm_time_limit 50ms;   # inherited by every location below but one
+
+    server {
+        listen ${ngx.listen()};
+        location = /ok        { content_by_wasm ${probe} on_content; }
+        location = /trap      { content_by_wasm ${probe} on_trap; }
+        location = /oob       { content_by_wasm ${probe} on_oob; }
+        location = /fail      { content_by_wasm ${probe} on_fail; }
+        location = /loop      { content_by_wasm ${probe} on_loop; }
+        location = /loop-long { wasm_time_limit 600ms; content_by_wasm ${probe} on_loop; }
+        location = /rewrite-trap { rewrite_by_wasm ${probe} on_trap; content_by_wasm ${probe} on_content; }
+        location = /access-fail  { access_by_wasm ${probe} on_fail; content_by_wasm ${probe} on_content; }
+        location = /header-trap  { content_by_wasm ${probe} on_content; header_filter_by_wasm ${probe} on_trap; }
+    }`);
+  });
+
+  afterAll(async () => {
+    await ngx?.stop();
+  });
+
+  /** Request `path`, expect 500 and return the error-log line about it; then check the worker still serves. */
+  async function failing(path: string, exportName: string): Promise<{ line: string; ms: number }> {
+    const workers = ngx.workerPids();
+    const mark = ngx.logSize();
+    const t0 = Date.now();
+    const res = await ngx.get(path);
+    const ms = Date.now() - t0;
+    expect(res.status).toBe(500);
+    const line = await ngx.waitForLog(new RegExp(`\\b${exportName}\\b`), mark);
+    expect(line).toMatch(/\[(error|crit|alert)\]/);
+    expect(line).toMatch(/probe\.wasm/);
+    const next = await ngx.get("/ok");
+    expect(next.status).toBe(200);
+    expect(next.text).toBe("content ok\n");
+    expect(ngx.workerPids()).toEqual(workers); // no worker crashed and was replaced
+    // exactly one line about this failure
+    const lines = ngx.errorLogSince(mark).split("\n").filter((l) => l.includes(exportName) && l.includes("probe.wasm"));
+    expect(lines).toHaveLength(1);
+    return { line, ms };
+  }
+
+  it("unreachable → 500, log names file, export, phase and the trap", async () => {
+    const { line } = await failing("/trap", "on_trap");
+    expect(line).toMatch(/content/);
+    expect(line).toMatch(/unreachable/i);
+  });
+
+  it("out-of-bounds memory access → 500 with an out-of-bounds trap", async () => {
+    const { line } = await failing("/oob", "on_oob");
+    expect(line).toMatch(/content/);
+    expect(line).toMatch(/out of bounds|out-of-bounds|oob/i);
+  });
+
+  it("a non-zero return → 500 naming the returned value", async () => {
+    const { line } = await failing("/fail", "on_fail");
+    expect(line).toMatch(/content/);
+    expect(line).toMatch(/\b7\b/);
+  });
+
+  it("a runaway loop is stopped at the inherited wasm_time_limit (50ms)", async () => {
+    const { line, ms } = await failing("/loop", "on_loop");
+    expect(line).toMatch(/content/);
+    expect(line).toMatch(/time limit|wasm_time_limit|timed? ?out/i);
+    expect(ms).toBeLessThan(600); // well under the other location's limit
+  });
+
+  it("a location's own wasm_time_limit overrides the inherited one", async () => {
+    const { line, ms } = await failing("/loop-long", "on_loop");
+    expect(line).toMatch(/time limit|wasm_time_limit|timed? ?out/i);
+    expect(ms).toBeGreaterThanOrEqual(550); // the timer cannot fire before its 600ms
+  });
+
+  it("a trap in the rewrite phase → 500 naming the rewrite phase; content does not run", async () => {
+    const { line } = await failing("/rewrite-trap", "on_trap");
+    expect(line).toMatch(/rewrite/);
+  });
+
+  it("a failure in the access phase → 500 naming the access phase", async () => {
+    const { line } = await failing("/access-fail", "on_fail");
+    expect(line).toMatch(/access/);
+  });
+
+  it("a trap in the header filter → 500 naming the header_filter phase", async () => {
+    const { line } = await failing("/header-trap", "on_trap");
+    expect(line).toMatch(/header_filter/);
+  });
+});
