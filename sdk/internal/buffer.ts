@@ -1,0 +1,176 @@
+// Moving bytes across the ABI: strings are UTF-8 `(ptr, len)` pairs, and every
+// getter copies into a guest buffer and returns the FULL length of the value.
+// The "buffer too small → retry with a buffer of the reported length" loop
+// lives here, once; every SDK getter goes through `fetchBytes`/`fetchString`.
+import { Status } from "../raw";
+import { callName, fail } from "./errors";
+
+/** Size of the static scratch buffer a getter tries first (longer values are retried). */
+export const SCRATCH_SIZE: i32 = 1024;
+
+// Static scratch space (not on the heap): most values fit, and decoding a string
+// straight from here avoids allocating an intermediate buffer.
+const scratch: usize = memory.data(SCRATCH_SIZE);
+
+/**
+ * A host getter reduced to one shape: `(a, b, bufPtr, bufLen) -> len | -1 | -2`.
+ * `a`/`b` carry the name `(ptr, len)` for named getters and are ignored by the others.
+ * AssemblyScript function references cannot capture locals, so callers pass
+ * plain top-level arrow functions and hand their arguments through `a`/`b`.
+ */
+export type Getter = (a: i32, b: i32, bufPtr: i32, bufLen: i32) => i32;
+
+/** A UTF-8 copy of `s` (not NUL-terminated). */
+@inline
+export function utf8(s: string): ArrayBuffer {
+  return String.UTF8.encode(s);
+}
+
+/** Guest pointer of a buffer, as the ABI's i32. */
+@inline
+export function ptr(buf: ArrayBuffer): i32 {
+  return <i32>changetype<usize>(buf);
+}
+
+/** Bytes of a string, ArrayBuffer or Uint8Array (a string is UTF-8 encoded; an ArrayBuffer is used as is). */
+export function toBytes<T>(data: T): ArrayBuffer {
+  if (isString<T>()) return String.UTF8.encode(changetype<string>(data));
+  if (data instanceof ArrayBuffer) return changetype<ArrayBuffer>(data);
+  if (data instanceof Uint8Array) {
+    const view = changetype<Uint8Array>(data);
+    if (view.byteOffset == 0 && view.byteLength == view.buffer.byteLength) return view.buffer;
+    return view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+  }
+  ERROR("expected a string, an ArrayBuffer or a Uint8Array");
+  return new ArrayBuffer(0);
+}
+
+class Fetched {
+  constructor(public ptr: usize, public len: i32) {}
+}
+
+/**
+ * Call `getter` until the value fits, returning where it landed and its length.
+ * Returns len -1 when the host answers NOT_FOUND; an ERROR aborts naming `what`.
+ */
+function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null): Fetched {
+  let buf: usize = scratch;
+  let cap: i32 = SCRATCH_SIZE;
+  let len = getter(a, b, <i32>buf, cap);
+  // The value may change between calls (in theory): loop until it fits.
+  while (len > cap) {
+    cap = len;
+    buf = changetype<usize>(new ArrayBuffer(cap));
+    len = getter(a, b, <i32>buf, cap);
+  }
+  if (len == Status.ERROR) fail(callName(what, name), "the host returned ERROR");
+  return new Fetched(buf, len);
+}
+
+/** A getter's value as bytes, or null when the host says NOT_FOUND. */
+export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): ArrayBuffer | null {
+  const got = fetchRaw(getter, a, b, what, name);
+  if (got.len < 0) return null;
+  if (got.ptr != scratch && got.len == changetype<ArrayBuffer>(got.ptr).byteLength) {
+    return changetype<ArrayBuffer>(got.ptr); // the retry buffer is exactly the value
+  }
+  const out = new ArrayBuffer(got.len);
+  memory.copy(changetype<usize>(out), got.ptr, got.len);
+  return out;
+}
+
+/** A getter's value decoded as UTF-8, or null when the host says NOT_FOUND. */
+export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): string | null {
+  const got = fetchRaw(getter, a, b, what, name);
+  if (got.len < 0) return null;
+  return String.UTF8.decodeUnsafe(got.ptr, got.len);
+}
+
+/** The value of a getter keyed by a name (header, variable, shared dict key) as a string; `what` is the SDK call, e.g. "Request.header". */
+export function fetchNamedString(getter: Getter, name: string, what: string): string | null {
+  const n = utf8(name);
+  return fetchString(getter, ptr(n), n.byteLength, what, name);
+}
+
+/** The value of a getter keyed by a name as bytes. */
+export function fetchNamedBytes(getter: Getter, name: string, what: string): ArrayBuffer | null {
+  const n = utf8(name);
+  return fetchBytes(getter, ptr(n), n.byteLength, what, name);
+}
+
+/** Call a host setter `(namePtr, nameLen, valuePtr, valueLen) -> status` with UTF-8 name and value. */
+export function callNamePair(
+  setter: (a: i32, b: i32, c: i32, d: i32) => i32,
+  name: string,
+  value: ArrayBuffer,
+): i32 {
+  const n = utf8(name);
+  return setter(ptr(n), n.byteLength, ptr(value), value.byteLength);
+}
+
+/**
+ * A growable byte buffer in guest memory (the response body of `Response.print`,
+ * the output of a body filter). The stub runtime never frees, so it grows by doubling.
+ */
+export class ByteBuilder {
+  private data: usize = 0;
+  private cap: i32 = 0;
+  /** Number of bytes written so far. */
+  length: i32 = 0;
+
+  /** Make room for `extra` more bytes; returns where they go. */
+  private reserve(extra: i32): usize {
+    const need = this.length + extra;
+    if (need > this.cap) {
+      let cap = this.cap < 256 ? 256 : this.cap << 1;
+      while (cap < need) cap <<= 1;
+      const data = changetype<usize>(new ArrayBuffer(cap));
+      if (this.length > 0) memory.copy(data, this.data, this.length);
+      this.data = data;
+      this.cap = cap;
+    }
+    return this.data + this.length;
+  }
+
+  /** Append `len` bytes from guest memory at `src`. */
+  appendRaw(src: usize, len: i32): void {
+    if (len <= 0) return;
+    memory.copy(this.reserve(len), src, len);
+    this.length += len;
+  }
+
+  /** Append a string as UTF-8 (encoded in place, no temporary copy). */
+  appendString(s: string): void {
+    const len = String.UTF8.byteLength(s);
+    if (len == 0) return;
+    String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, this.reserve(len));
+    this.length += len;
+  }
+
+  /** Append the bytes of an ArrayBuffer. */
+  appendBytes(bytes: ArrayBuffer): void {
+    this.appendRaw(changetype<usize>(bytes), bytes.byteLength);
+  }
+
+  /** Forget the content (keeps the capacity). */
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Guest pointer of the content, as the ABI's i32. */
+  get ptr(): i32 {
+    return <i32>this.data;
+  }
+
+  /** A copy of the content. */
+  toArrayBuffer(): ArrayBuffer {
+    const out = new ArrayBuffer(this.length);
+    if (this.length > 0) memory.copy(changetype<usize>(out), this.data, this.length);
+    return out;
+  }
+
+  /** The content decoded as UTF-8. */
+  toString(): string {
+    return String.UTF8.decodeUnsafe(this.data, this.length);
+  }
+}

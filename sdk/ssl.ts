@@ -1,0 +1,48 @@
+// TLS handshake hooks (`ssl_client_hello_by_wasm`, `ssl_certificate_by_wasm`).
+import { ngx_wasm_ssl_get_server_name, ngx_wasm_ssl_reject_handshake, ngx_wasm_ssl_set_certificate, Status } from "./raw";
+import { fetchString, ptr, utf8 } from "./internal/buffer";
+
+/** TLS alert numbers for `Ssl.rejectHandshake` (RFC 8446 §6). */
+export namespace SslAlert {
+  export const HANDSHAKE_FAILURE: i32 = 40;
+  export const ACCESS_DENIED: i32 = 49;
+  export const PROTOCOL_VERSION: i32 = 70;
+  export const INTERNAL_ERROR: i32 = 80;
+  export const UNRECOGNIZED_NAME: i32 = 112;
+}
+
+/**
+ * The TLS handshake of the connection.
+ *
+ * Phases: `serverName` and `rejectHandshake`: ssl_client_hello,
+ * ssl_certificate; `setCertificate`: ssl_certificate. No yield there.
+ *
+ * ```ts
+ * export function on_client_hello(): i32 {
+ *   const sni = Ssl.serverName();
+ *   if (sni === null || !sni.endsWith(".example.com")) Ssl.rejectHandshake(SslAlert.UNRECOGNIZED_NAME);
+ *   return 0;
+ * }
+ * ```
+ */
+export namespace Ssl {
+  /** The server name (SNI) the client asked for, or `null` when it sent none. */
+  export function serverName(): string | null {
+    return fetchString((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_ssl_get_server_name(p, l), 0, 0, "Ssl.serverName");
+  }
+
+  /** Fail the handshake with TLS alert `alert` (see `SslAlert`). */
+  export function rejectHandshake(alert: i32 = SslAlert.HANDSHAKE_FAILURE): void {
+    ngx_wasm_ssl_reject_handshake(alert);
+  }
+
+  /**
+   * Serve this PEM certificate chain and PEM private key for the handshake.
+   * Returns `false` when they are rejected (not PEM, key does not match).
+   */
+  export function setCertificate(certPem: string, keyPem: string): bool {
+    const c = utf8(certPem);
+    const k = utf8(keyPem);
+    return ngx_wasm_ssl_set_certificate(ptr(c), c.byteLength, ptr(k), k.byteLength) == Status.OK;
+  }
+}
