@@ -36,3 +36,24 @@ export const data = (ptr: number, text: string): string => `(data (i32.const ${p
 
 /** The `(i32.const ptr) (i32.const len)` operands of an ASCII string at ptr. */
 export const str = (ptr: number, text: string): string => `(i32.const ${ptr}) (i32.const ${text.length})`;
+
+/**
+ * Read a variable from inside a guest (in any phase that allows var_get):
+ * its value, or the negative code var_get returned.
+ */
+export async function readVar(name: string, options: Partial<RunOptions> = {}, host?: Host): Promise<string | number> {
+  const r = await runHandler(
+    {
+      items: data(0, name),
+      body: `(local $n i32)
+        (local.set $n (call $ngx_wasm_var_get ${str(0, name)} (i32.const 1024) (i32.const 4096)))
+        (if (i32.lt_s (local.get $n) (i32.const 0)) (then (return (local.get $n))))
+        (drop (call $ngx_wasm_log (i32.const 7) (i32.const 1024) (local.get $n)))
+        (i32.const 0)`,
+    },
+    options,
+    host,
+  );
+  if (r.trap) throw new Error(r.error);
+  return r.ok ? r.logs[0]!.message : r.returnCode!;
+}
