@@ -288,7 +288,9 @@ ${http}
     if (this.child) throw new Error("nginx already running");
     const logMark = this.logSize();
     this.stderr = "";
-    const child = spawn(NGINX_BIN, this.args(), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    // -e: messages logged while the configuration is read (the module's compile
+    // notices, emerg lines) go to the same error.log as everything after.
+    const child = spawn(NGINX_BIN, this.args("-e", "error.log"), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (c: Buffer) => (this.stderr += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (this.stderr += c.toString()));
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
