@@ -6,7 +6,7 @@
 // operands `(i32.const PTR) (i32.const LEN)` of a string placed in a data
 // segment at PTR (from offset 1024 up), so handlers read like
 // `(call $write (str "hello\n"))`.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import initWabt from "wabt";
 import { projectRoot } from "../../host-abi/generate.js";
@@ -64,7 +64,10 @@ export function watGuest(name: string, features: { simd?: boolean } = {}): Promi
       const bytes = await watToWasm(name, readFileSync(join(GUESTS_DIR, `${name}.wat`), "utf8"), features);
       mkdirSync(OUT_DIR, { recursive: true });
       const out = join(OUT_DIR, `${name}.wasm`);
-      writeFileSync(out, bytes);
+      // test files run in parallel workers: never let one read a half-written file
+      const tmp = `${out}.${process.pid}.tmp`;
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, out);
       return out;
     })();
     built.set(name, p);
