@@ -41,11 +41,11 @@ export class SharedDict {
 
   // ------------------------------------------------------------ byte-level operations (the ABI)
 
-  /** The value, or undefined when missing or expired; marks the entry as recently used. */
-  lookup(key: Uint8Array): Uint8Array | undefined {
+  /** The value, or undefined when missing or expired; a guest read (`touch`) marks the entry as recently used. */
+  lookup(key: Uint8Array, touch = true): Uint8Array | undefined {
     const entry = this.live(mapKey(key));
     if (!entry) return undefined;
-    this.touch(mapKey(key), entry);
+    if (touch) this.touch(mapKey(key), entry);
     return entry.value;
   }
 
@@ -103,14 +103,15 @@ export class SharedDict {
   }
 
   // ------------------------------------------------------------ the JS API (tests, dev server)
+  // Reads here inspect the zone without counting as use, so they do not change eviction order.
 
   get(key: string): string | undefined {
-    const v = this.lookup(encoder.encode(key));
+    const v = this.lookup(encoder.encode(key), false);
     return v === undefined ? undefined : decoder.decode(v);
   }
 
   getBytes(key: string): Uint8Array | undefined {
-    return this.lookup(encoder.encode(key))?.slice();
+    return this.lookup(encoder.encode(key), false)?.slice();
   }
 
   /** Store a value (ttlMs 0 or absent = no expiry); throws on an invalid key/value or a full zone. */
