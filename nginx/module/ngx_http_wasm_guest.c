@@ -1,0 +1,770 @@
+/*
+ * Guests: load a .wasm file at configuration time (in the master, so that
+ * `nginx -t` reports problems), validate it, compile it to a shared object
+ * with wasm2c + cc unless the content-hash cache has it, dlopen it; at
+ * request time create instances and call their exports under a trap guard.
+ */
+
+#include "ngx_http_wasm_module.h"
+
+#include <ngx_md5.h>
+
+#include <dlfcn.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+
+
+extern char  **environ;
+
+
+#define NGX_HTTP_WASM_ERRLEN  1024
+
+
+/* compiled beside the wasm2c output: what the generated header knows */
+static const char  ngx_http_wasm_shim[] =
+    "#include \"guest.h\"\n"
+    "size_t ngx_wasm_shim_instance_size(void)\n"
+    "{ return sizeof(Z_guest_instance_t); }\n"
+    "void ngx_wasm_shim_init(void)\n"
+    "{ Z_guest_init_module(); }\n"
+    "void ngx_wasm_shim_instantiate(void *i, void *env)\n"
+    "{ Z_guest_instantiate((Z_guest_instance_t *) i,\n"
+    "                      (struct Z_env_instance_t *) env); }\n"
+    "void ngx_wasm_shim_free(void *i)\n"
+    "{ Z_guest_free((Z_guest_instance_t *) i); }\n"
+    "wasm_rt_memory_t *ngx_wasm_shim_memory(void *i)\n"
+    "{ return Z_guestZ_memory((Z_guest_instance_t *) i); }\n";
+
+
+static ngx_msec_t
+ngx_http_wasm_now_ms(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (ngx_msec_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_read_whole_file(ngx_pool_t *pool, ngx_log_t *log, u_char *path,
+    ngx_str_t *out, size_t max)
+{
+    ssize_t          n;
+    ngx_file_t       file;
+    ngx_file_info_t  fi;
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name.data = path;
+    file.name.len = ngx_strlen(path);
+    file.log = log;
+
+    file.fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
+        ngx_close_file(file.fd);
+        return NGX_ERROR;
+    }
+
+    out->len = ngx_min((size_t) ngx_file_size(&fi), max);
+    out->data = ngx_pnalloc(pool, out->len + 1);
+    if (out->data == NULL) {
+        ngx_close_file(file.fd);
+        return NGX_ERROR;
+    }
+
+    n = out->len ? ngx_read_file(&file, out->data, out->len, 0) : 0;
+
+    ngx_close_file(file.fd);
+
+    if (n < 0) {
+        return NGX_ERROR;
+    }
+
+    out->len = n;
+    out->data[n] = '\0';
+
+    return NGX_OK;
+}
+
+
+/* the md5 of this module's own .so: a new build invalidates the cache */
+static u_char *
+ngx_http_wasm_build_id(ngx_conf_t *cf)
+{
+    Dl_info     info;
+    ngx_md5_t   md5;
+    ngx_str_t   so;
+    u_char      digest[16];
+
+    static u_char  id[33];
+
+    if (id[0]) {
+        return id;
+    }
+
+    if (dladdr((void *) &ngx_http_wasm_module, &info) == 0
+        || info.dli_fname == NULL
+        || ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log,
+                                         (u_char *) info.dli_fname, &so,
+                                         64 * 1024 * 1024)
+           != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, ngx_errno,
+                           "wasm: cannot read this module's own file, the "
+                           "guest cache does not follow module rebuilds");
+        return (u_char *) "unknown";
+    }
+
+    ngx_md5_init(&md5);
+    ngx_md5_update(&md5, so.data, so.len);
+    ngx_md5_final(digest, &md5);
+
+    *ngx_hex_dump(id, digest, 16) = '\0';
+
+    return id;
+}
+
+
+/* one line from a tool's output: the lines that say "error", else the first */
+static void
+ngx_http_wasm_tool_summary(ngx_str_t *out, ngx_str_t *summary)
+{
+    u_char      *p, *eol, *s, *last;
+    ngx_uint_t   n, want_error;
+
+    static u_char  buf[NGX_HTTP_WASM_ERRLEN];
+
+    s = buf;
+    last = buf + sizeof(buf) - 1;
+    want_error = ngx_strlcasestrn(out->data, out->data + out->len,
+                                  (u_char *) "error", 5 - 1) != NULL;
+
+    n = 0;
+    for (p = out->data; p < out->data + out->len && n < 3; p = eol + 1) {
+        eol = ngx_strlchr(p, out->data + out->len, '\n');
+        if (eol == NULL) {
+            eol = out->data + out->len;
+        }
+
+        if (eol == p
+            || (want_error
+                && ngx_strlcasestrn(p, eol, (u_char *) "error", 5 - 1)
+                   == NULL))
+        {
+            continue;
+        }
+
+        s = ngx_slprintf(s, last, "%s%*s", n ? "; " : "", eol - p, p);
+        n++;
+    }
+
+    summary->data = buf;
+    summary->len = s - buf;
+}
+
+
+/*
+ * Run a tool (no shell: arguments go to exec as they are) with its stdout
+ * and stderr in out_path; returns its exit status, or -1 if it did not run.
+ */
+static int
+ngx_http_wasm_run_tool(ngx_conf_t *cf, char *const argv[], u_char *out_path,
+    ngx_str_t *output)
+{
+    int                          rc, status;
+    pid_t                        pid;
+    sigset_t                     set, old;
+    posix_spawnattr_t            attr;
+    posix_spawn_file_actions_t   fa;
+
+    output->len = 0;
+    output->data = (u_char *) "";
+
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, (char *) out_path,
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+
+    /* the tool gets default signal handling and an empty mask */
+    posix_spawnattr_init(&attr);
+    sigemptyset(&set);
+    posix_spawnattr_setsigmask(&attr, &set);
+    sigfillset(&set);
+    sigdelset(&set, SIGKILL);
+    sigdelset(&set, SIGSTOP);
+    posix_spawnattr_setsigdefault(&attr, &set);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
+                                    | POSIX_SPAWN_SETSIGDEF);
+
+    /* keep the master's SIGCHLD handler from reaping our child */
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, &old);
+
+    rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+
+    if (rc != 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        ngx_set_errno(rc);
+        return -1;
+    }
+
+    while (waitpid(pid, &status, 0) == -1) {
+        if (ngx_errno != NGX_EINTR) {
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            return -1;
+        }
+    }
+
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    (void) ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, out_path,
+                                         output, 64 * 1024);
+
+    if (WIFEXITED(status)) {
+        return WEXITSTATUS(status);
+    }
+
+    return 128 + WTERMSIG(status);
+}
+
+
+/* opcode-level features wasm2c cannot compile, from wasm-validate's words */
+static const char *
+ngx_http_wasm_feature_problem(ngx_str_t *out)
+{
+    u_char  *end;
+
+    end = out->data + out->len;
+
+    if (ngx_strlcasestrn(out->data, end, (u_char *) "0xfd", 4 - 1)) {
+        return "uses SIMD (v128) instructions, which this host cannot compile";
+    }
+
+    if (ngx_strlcasestrn(out->data, end, (u_char *) "0xfe", 4 - 1)
+        || ngx_strlcasestrn(out->data, end, (u_char *) "threads", 7 - 1))
+    {
+        return "uses threads (atomic instructions or shared memory), which "
+               "this host cannot compile";
+    }
+
+    if (ngx_strlcasestrn(out->data, end, (u_char *) "opcode: 0x12", 12 - 1)
+        || ngx_strlcasestrn(out->data, end, (u_char *) "opcode: 0x13", 12 - 1)
+        || ngx_strlcasestrn(out->data, end, (u_char *) "tail", 4 - 1))
+    {
+        return "uses tail calls (return_call), which this host cannot "
+               "compile";
+    }
+
+    if (ngx_strlcasestrn(out->data, end, (u_char *) "memory64", 8 - 1)) {
+        return "uses 64-bit memory (memory64), which this host cannot compile";
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_wasm_remove_dir(u_char *dir, size_t len)
+{
+    u_char             path[NGX_MAX_PATH];
+    ngx_uint_t         i;
+
+    static const char  *files[] = {
+        "guest.c", "guest.h", "shim.c", "guest.so", "tool.log", NULL
+    };
+
+    for (i = 0; files[i]; i++) {
+        ngx_snprintf(path, sizeof(path), "%*s/%s%Z", len, dir, files[i]);
+        (void) ngx_delete_file(path);
+    }
+
+    ngx_snprintf(path, sizeof(path), "%*s%Z", len, dir);
+    (void) ngx_delete_dir(path);
+}
+
+
+/* wasm-validate, wasm2c, cc into a private directory, then rename into place */
+static ngx_int_t
+ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
+    u_char *hash, u_char *so_path)
+{
+    int          rc;
+    u_char       dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
+    u_char       shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
+    u_char       log_path[NGX_MAX_PATH], *dir_end;
+    size_t       dir_len;
+    ngx_fd_t     fd;
+    ngx_str_t    out, summary;
+    const char  *problem;
+
+    dir_end = ngx_snprintf(dir, sizeof(dir) - 1, "%V/%s.tmp.%P", cache, hash,
+                           ngx_pid);
+    *dir_end = '\0';
+    dir_len = dir_end - dir;
+
+    ngx_http_wasm_remove_dir(dir, dir_len);
+
+    if (ngx_create_dir(dir, 0755) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot create \"%s\" to compile guest "
+                           "\"%V\"", dir, path);
+        return NGX_ERROR;
+    }
+
+    ngx_snprintf(c_path, sizeof(c_path), "%s/guest.c%Z", dir);
+    ngx_snprintf(shim_path, sizeof(shim_path), "%s/shim.c%Z", dir);
+    ngx_snprintf(tmp_so, sizeof(tmp_so), "%s/guest.so%Z", dir);
+    ngx_snprintf(log_path, sizeof(log_path), "%s/tool.log%Z", dir);
+
+    {
+        char *const  argv[] = { "wasm-validate", "--disable-simd",
+                                (char *) path->data, NULL };
+
+        rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
+    }
+
+    if (rc == -1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot run wasm-validate for guest \"%V\" "
+                           "(is wabt installed?)", path);
+        goto failed;
+    }
+
+    if (rc != 0) {
+        problem = ngx_http_wasm_feature_problem(&out);
+        ngx_http_wasm_tool_summary(&out, &summary);
+
+        if (problem) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s "
+                               "(%V)", path, problem, &summary);
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" is "
+                               "not a valid WebAssembly module: %V", path,
+                               &summary);
+        }
+
+        goto failed;
+    }
+
+    {
+        char *const  argv[] = { "wasm2c", (char *) path->data, "-n", "guest",
+                                "-o", (char *) c_path, NULL };
+
+        rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
+    }
+
+    if (rc != 0) {
+        ngx_http_wasm_tool_summary(&out, &summary);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, rc == -1 ? ngx_errno : 0,
+                           "wasm: wasm2c failed for guest \"%V\" (exit %d): "
+                           "%V", path, rc, &summary);
+        goto failed;
+    }
+
+    fd = ngx_open_file(shim_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE
+        || ngx_write_fd(fd, (void *) ngx_http_wasm_shim,
+                        sizeof(ngx_http_wasm_shim) - 1)
+           != (ssize_t) (sizeof(ngx_http_wasm_shim) - 1))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot write \"%s\"", shim_path);
+        if (fd != NGX_INVALID_FILE) {
+            ngx_close_file(fd);
+        }
+        goto failed;
+    }
+
+    ngx_close_file(fd);
+
+    {
+        char *const  argv[] = { "cc", "-O2", "-fPIC", "-shared", "-w",
+                                "-Wl,-Bsymbolic",
+                                "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
+                                "-DWASM_RT_USE_STACK_DEPTH_COUNT=1",
+                                "-DWASM_RT_MAX_CALL_STACK_DEPTH=1000",
+                                "-o", (char *) tmp_so, (char *) c_path,
+                                (char *) shim_path, NULL };
+
+        rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
+    }
+
+    if (rc != 0) {
+        ngx_http_wasm_tool_summary(&out, &summary);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, rc == -1 ? ngx_errno : 0,
+                           "wasm: cc failed to compile guest \"%V\" (exit %d): "
+                           "%V", path, rc, &summary);
+        goto failed;
+    }
+
+    if (ngx_rename_file(tmp_so, so_path) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot rename \"%s\" to \"%s\"", tmp_so,
+                           so_path);
+        goto failed;
+    }
+
+    ngx_http_wasm_remove_dir(dir, dir_len);
+
+    return NGX_OK;
+
+failed:
+
+    ngx_http_wasm_remove_dir(dir, dir_len);
+
+    return NGX_ERROR;
+}
+
+
+static void
+ngx_http_wasm_guest_cleanup(void *data)
+{
+    ngx_http_wasm_guest_t  *guest = data;
+
+    if (guest->handle) {
+        dlclose(guest->handle);
+        guest->handle = NULL;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
+    u_char *so_path)
+{
+    void                 (*init)(void);
+    size_t               (*size)(void);
+    ngx_pool_cleanup_t    *cln;
+
+    guest->handle = dlopen((char *) so_path, RTLD_NOW | RTLD_LOCAL);
+    if (guest->handle == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: cannot load the "
+                           "compiled guest \"%V\" (%s): %s", &guest->path,
+                           so_path, dlerror());
+        return NGX_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        dlclose(guest->handle);
+        guest->handle = NULL;
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_wasm_guest_cleanup;
+    cln->data = guest;
+
+    init = (void (*)(void)) dlsym(guest->handle, "ngx_wasm_shim_init");
+    size = (size_t (*)(void)) dlsym(guest->handle,
+                                    "ngx_wasm_shim_instance_size");
+    guest->instantiate = (void (*)(void *, void *))
+                         dlsym(guest->handle, "ngx_wasm_shim_instantiate");
+    guest->free = (void (*)(void *)) dlsym(guest->handle, "ngx_wasm_shim_free");
+    guest->memory = (wasm_rt_memory_t *(*)(void *))
+                    dlsym(guest->handle, "ngx_wasm_shim_memory");
+
+    if (init == NULL || size == NULL || guest->instantiate == NULL
+        || guest->free == NULL || guest->memory == NULL)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: the compiled guest "
+                           "\"%s\" for \"%V\" lacks its shim; delete it from "
+                           "the cache", so_path, &guest->path);
+        return NGX_ERROR;
+    }
+
+    if (!wasm_rt_is_initialized()) {
+        wasm_rt_init();
+    }
+
+    init();
+    guest->instance_size = size();
+
+    return NGX_OK;
+}
+
+
+ngx_http_wasm_guest_t *
+ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
+    ngx_str_t *name)
+{
+    u_char                  *p, hash[33], so_path[NGX_MAX_PATH];
+    u_char                   err[NGX_HTTP_WASM_ERRLEN], digest[16];
+    ngx_md5_t                md5;
+    ngx_str_t                path, wasm;
+    ngx_uint_t               i, reads_body;
+    ngx_msec_t               start;
+    ngx_file_info_t          fi;
+    ngx_http_wasm_info_t    *info;
+    ngx_http_wasm_guest_t   *guest, **gp;
+
+    path = *name;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 0) != NGX_OK) {
+        return NULL;
+    }
+
+    gp = wmcf->guests.elts;
+    for (i = 0; i < wmcf->guests.nelts; i++) {
+        if (gp[i]->path.len == path.len
+            && ngx_strncmp(gp[i]->path.data, path.data, path.len) == 0)
+        {
+            return gp[i];
+        }
+    }
+
+    /* the path is NUL-terminated for the tools and open() */
+    p = ngx_pnalloc(cf->pool, path.len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+    ngx_memcpy(p, path.data, path.len);
+    p[path.len] = '\0';
+    path.data = p;
+
+    if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, path.data, &wasm,
+                                      256 * 1024 * 1024)
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot read guest \"%V\"", &path);
+        return NULL;
+    }
+
+    info = ngx_http_wasm_parse(cf->temp_pool, wasm.data, wasm.len, err,
+                               sizeof(err));
+    if (info == NULL
+        || ngx_http_wasm_check_guest(info, &reads_body, err, sizeof(err))
+           != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s",
+                           &path, err);
+        return NULL;
+    }
+
+    guest = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_guest_t));
+    if (guest == NULL) {
+        return NULL;
+    }
+
+    guest->path = path;
+    guest->info = info;
+    guest->reads_body = reads_body;
+
+    /* cache key: the wasm bytes, the ABI version, this module's build */
+    ngx_md5_init(&md5);
+    ngx_md5_update(&md5, wasm.data, wasm.len);
+    ngx_md5_update(&md5, "ngx_wasm ABI " ngx_value(NGX_WASM_ABI_VERSION),
+                   sizeof("ngx_wasm ABI " ngx_value(NGX_WASM_ABI_VERSION))
+                   - 1);
+    p = ngx_http_wasm_build_id(cf);
+    ngx_md5_update(&md5, p, ngx_strlen(p));
+    ngx_md5_final(digest, &md5);
+    *ngx_hex_dump(hash, digest, 16) = '\0';
+
+    p = ngx_snprintf(so_path, sizeof(so_path) - 1, "%V/%s.so",
+                     &wmcf->cache_path, hash);
+    *p = '\0';
+
+    if (ngx_file_info(so_path, &fi) == 0) {
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "wasm: using cached \"%V\" (%s)", &path, so_path);
+
+    } else {
+        start = ngx_http_wasm_now_ms();
+
+        if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path)
+            != NGX_OK)
+        {
+            return NULL;
+        }
+
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "wasm: compiled \"%V\" in %M ms (%s)", &path,
+                           ngx_http_wasm_now_ms() - start, so_path);
+    }
+
+    if (ngx_http_wasm_guest_open(cf, guest, so_path) != NGX_OK) {
+        return NULL;
+    }
+
+    gp = ngx_array_push(&wmcf->guests);
+    if (gp == NULL) {
+        return NULL;
+    }
+
+    *gp = guest;
+
+    return guest;
+}
+
+
+/* the C symbol wasm2c 1.0.32 gives an export: Z_guestZ_<mangled name> */
+char *
+ngx_http_wasm_guest_export(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
+    ngx_str_t *name, uint32_t (**func)(void *))
+{
+    u_char                *p, *last, sym[512];
+    u_char                 wasm_err[NGX_HTTP_WASM_ERRLEN];
+    ngx_uint_t             i;
+
+    if (ngx_http_wasm_check_export(guest->info, name, wasm_err,
+                                   sizeof(wasm_err))
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s",
+                           &guest->path, wasm_err);
+        return NGX_CONF_ERROR;
+    }
+
+    last = sym + sizeof(sym) - 1;
+    p = ngx_cpymem(sym, "Z_guestZ_", sizeof("Z_guestZ_") - 1);
+
+    for (i = 0; i < name->len && p < last - 3; i++) {
+        if ((isalnum(name->data[i]) || name->data[i] == '_')
+            && name->data[i] != 'Z')
+        {
+            *p++ = name->data[i];
+
+        } else {
+            p = ngx_sprintf(p, "Z%02Xd", (int) name->data[i]);
+        }
+    }
+
+    *p = '\0';
+
+    *func = (uint32_t (*)(void *)) dlsym(guest->handle, (char *) sym);
+    if (*func == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\": the "
+                           "compiled code has no symbol %s for export \"%V\"",
+                           &guest->path, sym, name);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_wasm_instance_cleanup(void *data)
+{
+    ngx_http_wasm_instance_t  *wi = data;
+
+    if (wi->instantiated) {
+        wi->handler->guest->free(wi->instance);
+        wi->instantiated = 0;
+    }
+}
+
+
+/* the instance of this request for a phase: created on first use */
+ngx_http_wasm_instance_t *
+ngx_http_wasm_instance(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_http_wasm_phase_e phase, ngx_http_wasm_handler_t *handler)
+{
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_wasm_instance_t  *wi;
+
+    wi = ctx->instances[phase];
+    if (wi != NULL && wi->handler == handler) {
+        return wi;
+    }
+
+    wi = ngx_pcalloc(r->pool, sizeof(ngx_http_wasm_instance_t));
+    if (wi == NULL) {
+        return NULL;
+    }
+
+    wi->instance = ngx_pcalloc(r->pool, handler->guest->instance_size);
+    if (wi->instance == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_wasm_instance_cleanup;
+    cln->data = wi;
+
+    wi->request = r;
+    wi->ctx = ctx;
+    wi->handler = handler;
+    wi->phase = phase;
+
+    ctx->instances[phase] = wi;
+
+    return wi;
+}
+
+
+/*
+ * Call the handler export (instantiating first if needed). NGX_OK when it
+ * returned 0; NGX_ERROR after one error-log line for a trap or another
+ * return value.
+ */
+ngx_int_t
+ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
+{
+    uint32_t                   result;
+    wasm_rt_trap_t             trap;
+    ngx_http_request_t        *r;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    r = wi->request;
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+
+    if (!wi->instantiated) {
+        wi->instantiated = 1;
+
+        trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_INSTANTIATE,
+                                     wlcf->time_limit, &result);
+        if (trap != WASM_RT_TRAP_NONE) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "wasm: guest \"%V\" export \"%V\" (phase %s) "
+                          "trapped while instantiating: %s",
+                          &wi->handler->guest->path, &wi->handler->export,
+                          ngx_http_wasm_phase_names[wi->phase],
+                          ngx_http_wasm_trap_reason(trap));
+            return NGX_ERROR;
+        }
+    }
+
+    wi->yielded = 0;
+
+    trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_EXPORT,
+                                 wlcf->time_limit, &result);
+
+    if (trap != WASM_RT_TRAP_NONE) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "wasm: guest \"%V\" export \"%V\" (phase %s) "
+                      "trapped: %s",
+                      &wi->handler->guest->path, &wi->handler->export,
+                      ngx_http_wasm_phase_names[wi->phase],
+                      ngx_http_wasm_trap_reason(trap));
+        return NGX_ERROR;
+    }
+
+    if (result != 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "wasm: guest \"%V\" export \"%V\" (phase %s) "
+                      "returned %D",
+                      &wi->handler->guest->path, &wi->handler->export,
+                      ngx_http_wasm_phase_names[wi->phase], (int32_t) result);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}

@@ -1,0 +1,350 @@
+/*
+ * ngx_http_wasm_module: directives, configuration create/merge and the
+ * module's init hooks. Request handling is in ngx_http_wasm_phases.c,
+ * guest loading in ngx_http_wasm_guest.c.
+ */
+
+#include "ngx_http_wasm_module.h"
+
+
+static char *ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_wasm_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void *ngx_http_wasm_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_wasm_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_http_wasm_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_wasm_init_process(ngx_cycle_t *cycle);
+
+
+#define NGX_HTTP_WASM_PHASE_NAME(bit, name, directive, export, may_yield)     \
+    name,
+
+/* indexed by phase number: the ABI's names ("content", "log", ...) */
+const char  *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT] = {
+    NGX_WASM_PHASES(NGX_HTTP_WASM_PHASE_NAME)
+};
+
+#undef NGX_HTTP_WASM_PHASE_NAME
+
+
+#define NGX_HTTP_WASM_HANDLER_CONF                                            \
+    NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2
+
+static ngx_command_t  ngx_http_wasm_commands[] = {
+
+    { ngx_string("server_rewrite_by_wasm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_SERVER_REWRITE,
+      NULL },
+
+    { ngx_string("rewrite_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_REWRITE,
+      NULL },
+
+    { ngx_string("access_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_ACCESS,
+      NULL },
+
+    { ngx_string("content_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_CONTENT,
+      NULL },
+
+    { ngx_string("header_filter_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_HEADER_FILTER,
+      NULL },
+
+    { ngx_string("body_filter_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_BODY_FILTER,
+      NULL },
+
+    { ngx_string("log_by_wasm"),
+      NGX_HTTP_WASM_HANDLER_CONF,
+      ngx_http_wasm_by_wasm,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      NGX_HTTP_WASM_LOG,
+      NULL },
+
+    { ngx_string("wasm_request_body_buffer_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, body_buffer_size),
+      NULL },
+
+    { ngx_string("wasm_time_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, time_limit),
+      NULL },
+
+    { ngx_string("wasm_cache_path"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_wasm_cache_path,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_wasm_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_wasm_postconfiguration,       /* postconfiguration */
+
+    ngx_http_wasm_create_main_conf,        /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_wasm_create_loc_conf,         /* create location configuration */
+    ngx_http_wasm_merge_loc_conf           /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_wasm_module = {
+    NGX_MODULE_V1,
+    &ngx_http_wasm_module_ctx,             /* module context */
+    ngx_http_wasm_commands,                /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_wasm_init_process,            /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+/* the guest cache directory: wasm_cache_path, or <prefix>/wasm_cache */
+static ngx_int_t
+ngx_http_wasm_prepare_cache(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
+{
+    u_char     *dir;
+    ngx_err_t   err;
+
+    if (wmcf->cache_ready) {
+        return NGX_OK;
+    }
+
+    if (wmcf->cache_path.len == 0) {
+        ngx_str_set(&wmcf->cache_path, "wasm_cache");
+    }
+
+    if (ngx_conf_full_name(cf->cycle, &wmcf->cache_path, 0) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* "<path>/" so that ngx_create_full_path() creates <path> itself */
+    dir = ngx_pnalloc(cf->temp_pool, wmcf->cache_path.len + 2);
+    if (dir == NULL) {
+        return NGX_ERROR;
+    }
+
+    *ngx_sprintf(dir, "%V/%Z", &wmcf->cache_path) = '\0';
+
+    err = ngx_create_full_path(dir, 0755);
+    if (err) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, err,
+                           "wasm: cannot create the guest cache \"%V\"",
+                           &wmcf->cache_path);
+        return NGX_ERROR;
+    }
+
+    wmcf->cache_ready = 1;
+
+    return NGX_OK;
+}
+
+
+/* content_by_wasm PATH EXPORT; and the other *_by_wasm directives */
+static char *
+ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_wasm_loc_conf_t *wlcf = conf;
+
+    char                       *rv;
+    ngx_str_t                  *value;
+    ngx_uint_t                  phase;
+    ngx_http_wasm_guest_t      *guest;
+    ngx_http_wasm_handler_t    *handler;
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    phase = cmd->offset;
+    value = cf->args->elts;
+
+    if (wlcf->handlers[phase] != NULL) {
+        return "is duplicate";
+    }
+
+    if (value[1].len == 0 || value[2].len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "%V needs a guest path and an export name",
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
+
+    if (ngx_http_wasm_prepare_cache(cf, wmcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1]);
+    if (guest == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    handler = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_handler_t));
+    if (handler == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    handler->guest = guest;
+    handler->export = value[2];
+
+    rv = ngx_http_wasm_guest_export(cf, guest, &value[2], &handler->func);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    wlcf->handlers[phase] = handler;
+    wmcf->phases |= ngx_http_wasm_phase_bit(phase);
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_wasm_cache_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_wasm_main_conf_t *wmcf = conf;
+
+    ngx_str_t  *value;
+
+    if (wmcf->cache_ready) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wasm_cache_path must come before the first "
+                           "*_by_wasm directive (and appear once)");
+        return NGX_CONF_ERROR;
+    }
+
+    if (wmcf->cache_path.len) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    wmcf->cache_path = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_wasm_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    wmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_main_conf_t));
+    if (wmcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&wmcf->guests, cf->pool, 4,
+                       sizeof(ngx_http_wasm_guest_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return wmcf;
+}
+
+
+static void *
+ngx_http_wasm_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_loc_conf_t));
+    if (wlcf == NULL) {
+        return NULL;
+    }
+
+    wlcf->body_buffer_size = NGX_CONF_UNSET_SIZE;
+    wlcf->time_limit = NGX_CONF_UNSET_MSEC;
+
+    return wlcf;
+}
+
+
+static char *
+ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_wasm_loc_conf_t *prev = parent;
+    ngx_http_wasm_loc_conf_t *conf = child;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_WASM_NPHASES; i++) {
+        if (conf->handlers[i] == NULL) {
+            conf->handlers[i] = prev->handlers[i];
+        }
+    }
+
+    ngx_conf_merge_size_value(conf->body_buffer_size, prev->body_buffer_size,
+                              64 * 1024);
+    ngx_conf_merge_msec_value(conf->time_limit, prev->time_limit, 100);
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
+
+    return ngx_http_wasm_phases_init(cf, wmcf);
+}
+
+
+static ngx_int_t
+ngx_http_wasm_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    wmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_wasm_module);
+
+    if (wmcf == NULL || wmcf->guests.nelts == 0) {
+        return NGX_OK;
+    }
+
+    return ngx_http_wasm_watchdog_init(cycle->log);
+}

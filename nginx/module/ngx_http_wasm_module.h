@@ -1,0 +1,219 @@
+/*
+ * ngx_http_wasm_module: run ngx_wasm ABI v1 guests (WebAssembly compiled to
+ * native code through wasm2c) as nginx request handlers.
+ *
+ * Shared types of the module. See README.md beside this file for the design.
+ */
+
+#ifndef _NGX_HTTP_WASM_MODULE_H_INCLUDED_
+#define _NGX_HTTP_WASM_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+/*
+ * Bounds-check mode everywhere: the guests are compiled with the same value,
+ * a mismatch would silently change the layout of wasm_rt_memory_t users.
+ */
+#ifdef WASM_RT_MEMCHECK_SIGNAL_HANDLER
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+#error "ngx_http_wasm_module needs WASM_RT_MEMCHECK_SIGNAL_HANDLER=0"
+#endif
+#else
+#define WASM_RT_MEMCHECK_SIGNAL_HANDLER  0
+#endif
+#include <wasm-rt.h>
+
+#define NGX_WASM_HOST
+#include <ngx_wasm_guest_abi.h>
+
+
+/* phases this host runs; index i is the ABI's phase bit (1u << i) */
+typedef enum {
+    NGX_HTTP_WASM_SERVER_REWRITE = 0,
+    NGX_HTTP_WASM_REWRITE,
+    NGX_HTTP_WASM_ACCESS,
+    NGX_HTTP_WASM_CONTENT,
+    NGX_HTTP_WASM_HEADER_FILTER,
+    NGX_HTTP_WASM_BODY_FILTER,
+    NGX_HTTP_WASM_LOG,
+    NGX_HTTP_WASM_NPHASES
+} ngx_http_wasm_phase_e;
+
+#define ngx_http_wasm_phase_bit(phase)  (1u << (phase))
+
+
+/* memory cap of every guest: 256 pages of 64 KiB = 16 MiB */
+#define NGX_HTTP_WASM_MAX_PAGES         256
+
+/* our own trap codes, beyond wasm_rt_trap_t */
+#define NGX_HTTP_WASM_TRAP_HOST         100  /* message in ngx_http_wasm_trap_msg */
+#define NGX_HTTP_WASM_TRAP_TIME_LIMIT   101
+
+
+/* one guest file: compiled once per configuration, dlopen'ed in the master */
+typedef struct {
+    ngx_str_t                  path;          /* absolute, NUL-terminated */
+    void                      *handle;
+    size_t                     instance_size;
+    void                     (*instantiate)(void *instance, void *env);
+    void                     (*free)(void *instance);
+    wasm_rt_memory_t        *(*memory)(void *instance);
+    struct ngx_http_wasm_info_s  *info;       /* valid while parsing */
+    unsigned                   reads_body:1;  /* imports ngx_wasm_req_get_body */
+} ngx_http_wasm_guest_t;
+
+
+/* one directive: a guest file and the export it calls */
+typedef struct {
+    ngx_http_wasm_guest_t     *guest;
+    ngx_str_t                  export;
+    uint32_t                 (*func)(void *instance);
+} ngx_http_wasm_handler_t;
+
+
+typedef struct {
+    ngx_str_t                  cache_path;
+    ngx_array_t                guests;        /* ngx_http_wasm_guest_t * */
+    ngx_uint_t                 phases;        /* bits of configured phases */
+    unsigned                   cache_ready:1;
+} ngx_http_wasm_main_conf_t;
+
+
+typedef struct {
+    ngx_http_wasm_handler_t   *handlers[NGX_HTTP_WASM_NPHASES];
+    size_t                     body_buffer_size;
+    ngx_msec_t                 time_limit;
+} ngx_http_wasm_loc_conf_t;
+
+
+typedef struct ngx_http_wasm_ctx_s  ngx_http_wasm_ctx_t;
+
+
+/*
+ * A guest instance for one request and one directive. It is also the
+ * "env instance" wasm2c passes to every imported function, so the host
+ * functions find their request through their first argument.
+ */
+typedef struct Z_env_instance_t {
+    ngx_http_request_t        *request;
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_handler_t   *handler;
+    ngx_http_wasm_phase_e      phase;
+    void                      *instance;      /* Z_guest_instance_t */
+    unsigned                   instantiated:1;
+    unsigned                   yielded:1;
+} ngx_http_wasm_instance_t;
+
+
+/* per-request state */
+struct ngx_http_wasm_ctx_s {
+    ngx_http_request_t        *request;
+    ngx_http_wasm_instance_t  *instances[NGX_HTTP_WASM_NPHASES];
+    ngx_uint_t                 done;          /* bits of finished phases */
+
+    /* response produced by a guest in rewrite/access/content */
+    ngx_str_t                  resp_body;
+    unsigned                   status_set:1;
+    unsigned                   body_set:1;
+
+    /* request body, read before a guest that imports req_get_body runs */
+    ngx_str_t                  req_body;
+    unsigned                   body_waiting:1;
+    unsigned                   body_read:1;
+    unsigned                   body_too_large:1;
+
+    /* body filter: the current chunk and the guest's replacement */
+    ngx_str_t                  chunk;
+    ngx_str_t                  chunk_out;
+    unsigned                   chunk_active:1;
+    unsigned                   chunk_eof:1;
+    unsigned                   chunk_replaced:1;
+
+    /* yield: re-invoke the export later */
+    ngx_event_t                resume;
+};
+
+
+/* ngx_http_wasm_module.c */
+extern ngx_module_t  ngx_http_wasm_module;
+extern const char   *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT];
+
+/* ngx_http_wasm_guest.c */
+ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
+    ngx_http_wasm_main_conf_t *wmcf, ngx_str_t *path);
+char *ngx_http_wasm_guest_export(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
+    ngx_str_t *name, uint32_t (**func)(void *));
+ngx_http_wasm_instance_t *ngx_http_wasm_instance(ngx_http_request_t *r,
+    ngx_http_wasm_ctx_t *ctx, ngx_http_wasm_phase_e phase,
+    ngx_http_wasm_handler_t *handler);
+ngx_int_t ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi);
+
+/* ngx_http_wasm_validate.c */
+typedef struct ngx_http_wasm_info_s  ngx_http_wasm_info_t;
+ngx_http_wasm_info_t *ngx_http_wasm_parse(ngx_pool_t *pool, u_char *wasm,
+    size_t len, u_char *err, size_t errlen);
+ngx_int_t ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info,
+    ngx_uint_t *reads_body, u_char *err, size_t errlen);
+ngx_int_t ngx_http_wasm_check_export(ngx_http_wasm_info_t *info,
+    ngx_str_t *name, u_char *err, size_t errlen);
+
+/* ngx_http_wasm_rt.c */
+typedef enum {
+    NGX_HTTP_WASM_CALL_INSTANTIATE,
+    NGX_HTTP_WASM_CALL_EXPORT
+} ngx_http_wasm_call_e;
+
+extern u_char  ngx_http_wasm_trap_msg[256];
+extern volatile sig_atomic_t  ngx_http_wasm_in_guest;
+extern volatile sig_atomic_t  ngx_http_wasm_in_host;
+extern volatile sig_atomic_t  ngx_http_wasm_time_up;
+
+wasm_rt_trap_t ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi,
+    ngx_http_wasm_call_e what, ngx_msec_t time_limit, uint32_t *result);
+const char *ngx_http_wasm_trap_reason(wasm_rt_trap_t trap);
+void ngx_http_wasm_host_enter(void);
+void ngx_http_wasm_host_leave(void);
+WASM_RT_NO_RETURN void ngx_http_wasm_host_trap(const char *fmt, ...);
+
+/* ngx_http_wasm_watchdog.c */
+ngx_int_t ngx_http_wasm_watchdog_init(ngx_log_t *log);
+void ngx_http_wasm_watchdog_arm(ngx_msec_t limit);
+void ngx_http_wasm_watchdog_disarm(void);
+
+/* ngx_http_wasm_phases.c */
+ngx_int_t ngx_http_wasm_phases_init(ngx_conf_t *cf,
+    ngx_http_wasm_main_conf_t *wmcf);
+ngx_http_wasm_ctx_t *ngx_http_wasm_get_ctx(ngx_http_request_t *r);
+
+/* ngx_http_wasm_host.c: helpers of the Z_envZ_* host functions */
+ngx_http_wasm_instance_t *ngx_http_wasm_host_begin(
+    ngx_http_wasm_instance_t *wi, ngx_uint_t function);
+u_char *ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
+    int32_t len, ngx_uint_t function);
+int32_t ngx_http_wasm_copy_out(ngx_http_wasm_instance_t *wi, int32_t buf,
+    int32_t buf_len, u_char *data, size_t len, ngx_uint_t function);
+uint32_t ngx_http_wasm_host_end(int32_t rc);
+
+/* negative pointer or length arguments: NGX_WASM_ERROR, not a trap */
+#define ngx_http_wasm_negative(a, b)  ((int32_t) (a) < 0 || (int32_t) (b) < 0)
+
+/* function numbers, in the order of NGX_WASM_FUNCTIONS */
+#define NGX_HTTP_WASM_FN_ENUM(name, nparams, phases)  NGX_HTTP_WASM_FN_##name,
+enum {
+    NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_FN_ENUM)
+    NGX_HTTP_WASM_FN_COUNT
+};
+#undef NGX_HTTP_WASM_FN_ENUM
+
+ngx_table_elt_t *ngx_http_wasm_find_header(ngx_list_t *headers, u_char *name,
+    size_t len, ngx_list_part_t **part, ngx_uint_t *index);
+
+/* ngx_http_wasm_api_response.c */
+ngx_int_t ngx_http_wasm_send_response(ngx_http_request_t *r,
+    ngx_http_wasm_ctx_t *ctx);
+
+
+#endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

@@ -1,0 +1,611 @@
+/*
+ * Where guests run in a request: the server_rewrite, rewrite, access,
+ * content and log phase handlers, the header and body filters, reading the
+ * request body before a guest that wants it, and re-invocation after a
+ * guest yielded.
+ */
+
+#include "ngx_http_wasm_module.h"
+
+
+static ngx_int_t ngx_http_wasm_server_rewrite_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_rewrite_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_access_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_content_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_log_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_wasm_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
+
+
+static ngx_int_t
+ngx_http_wasm_add_handler(ngx_http_core_main_conf_t *cmcf,
+    ngx_http_phases phase, ngx_http_handler_pt handler)
+{
+    ngx_http_handler_pt  *h;
+
+    h = ngx_array_push(&cmcf->phases[phase].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = handler;
+
+    return NGX_OK;
+}
+
+
+/* hook only the phases some directive uses */
+ngx_int_t
+ngx_http_wasm_phases_init(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
+{
+    ngx_uint_t                  i;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    static struct {
+        ngx_http_wasm_phase_e   wasm;
+        ngx_http_phases         nginx;
+        ngx_http_handler_pt     handler;
+    } handlers[] = {
+        { NGX_HTTP_WASM_SERVER_REWRITE, NGX_HTTP_SERVER_REWRITE_PHASE,
+          ngx_http_wasm_server_rewrite_handler },
+        { NGX_HTTP_WASM_REWRITE, NGX_HTTP_REWRITE_PHASE,
+          ngx_http_wasm_rewrite_handler },
+        { NGX_HTTP_WASM_ACCESS, NGX_HTTP_ACCESS_PHASE,
+          ngx_http_wasm_access_handler },
+        { NGX_HTTP_WASM_CONTENT, NGX_HTTP_CONTENT_PHASE,
+          ngx_http_wasm_content_handler },
+        { NGX_HTTP_WASM_LOG, NGX_HTTP_LOG_PHASE,
+          ngx_http_wasm_log_handler }
+    };
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
+        if ((wmcf->phases & ngx_http_wasm_phase_bit(handlers[i].wasm))
+            && ngx_http_wasm_add_handler(cmcf, handlers[i].nginx,
+                                         handlers[i].handler)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (wmcf->phases
+        & (ngx_http_wasm_phase_bit(NGX_HTTP_WASM_HEADER_FILTER)
+           | ngx_http_wasm_phase_bit(NGX_HTTP_WASM_BODY_FILTER)))
+    {
+        ngx_http_next_header_filter = ngx_http_top_header_filter;
+        ngx_http_top_header_filter = ngx_http_wasm_header_filter;
+    }
+
+    if (wmcf->phases & ngx_http_wasm_phase_bit(NGX_HTTP_WASM_BODY_FILTER)) {
+        ngx_http_next_body_filter = ngx_http_top_body_filter;
+        ngx_http_top_body_filter = ngx_http_wasm_body_filter;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_wasm_ctx_cleanup(void *data)
+{
+    ngx_http_wasm_ctx_t  *ctx = data;
+
+    if (ctx->resume.timer_set) {
+        ngx_del_timer(&ctx->resume);
+    }
+}
+
+
+ngx_http_wasm_ctx_t *
+ngx_http_wasm_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t   *cln;
+    ngx_http_wasm_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_wasm_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_wasm_ctx_cleanup;
+    cln->data = ctx;
+
+    ctx->request = r;
+    ngx_http_set_ctx(r, ctx, ngx_http_wasm_module);
+
+    return ctx;
+}
+
+
+/* the request body, whole, in one pool buffer (files are read back) */
+static void
+ngx_http_wasm_collect_body(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx)
+{
+    u_char                    *p;
+    off_t                      size;
+    ssize_t                    n;
+    ngx_buf_t                 *b;
+    ngx_chain_t               *cl;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    ctx->body_read = 1;
+
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return;
+    }
+
+    size = 0;
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        size += ngx_buf_size(cl->buf);
+    }
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+
+    if (size > (off_t) wlcf->body_buffer_size) {
+        ctx->body_too_large = 1;
+        return;
+    }
+
+    p = ngx_pnalloc(r->pool, size ? size : 1);
+    if (p == NULL) {
+        ctx->body_too_large = 1;
+        return;
+    }
+
+    ctx->req_body.data = p;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (ngx_buf_in_memory(b)) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+            continue;
+        }
+
+        if (b->in_file && b->file_last > b->file_pos) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                ctx->body_too_large = 1;
+                return;
+            }
+
+            p += n;
+        }
+    }
+
+    ctx->req_body.len = p - ctx->req_body.data;
+}
+
+
+static void
+ngx_http_wasm_body_ready(ngx_http_request_t *r)
+{
+    ngx_http_wasm_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
+    if (ctx == NULL) {
+        return;
+    }
+
+    ngx_http_wasm_collect_body(r, ctx);
+
+    if (ctx->body_waiting) {
+        /* the handler returned NGX_DONE: run the phases again */
+        ctx->body_waiting = 0;
+        r->write_event_handler = ngx_http_core_run_phases;
+        ngx_http_core_run_phases(r);
+    }
+}
+
+
+static void
+ngx_http_wasm_resume(ngx_event_t *ev)
+{
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = ev->data;
+    c = r->connection;
+
+    /* the phase handler is still the current one: it re-invokes the guest */
+    r->write_event_handler = ngx_http_core_run_phases;
+    ngx_http_core_run_phases(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/* server_rewrite, rewrite, access and content: the same steps */
+static ngx_int_t
+ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 bit;
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_handler_t   *handler;
+    ngx_http_wasm_instance_t  *wi;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+    handler = wlcf->handlers[phase];
+    bit = ngx_http_wasm_phase_bit(phase);
+
+    if (handler == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_wasm_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->done & bit) {
+        return NGX_DECLINED;
+    }
+
+    if (handler->guest->reads_body && !ctx->body_read) {
+
+        if (ctx->body_waiting) {
+            return NGX_DONE;
+        }
+
+        rc = ngx_http_read_client_request_body(r, ngx_http_wasm_body_ready);
+
+        if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+            return rc;
+        }
+
+        if (!ctx->body_read) {
+            /* the rest of the body comes later: ngx_http_wasm_body_ready */
+            ctx->body_waiting = 1;
+
+            if (phase != NGX_HTTP_WASM_CONTENT) {
+                /* the content phase checker does this for us */
+                ngx_http_finalize_request(r, NGX_DONE);
+            }
+
+            return NGX_DONE;
+        }
+
+        /* read at once: undo the reference taken for reading */
+        r->main->count--;
+    }
+
+    wi = ngx_http_wasm_instance(r, ctx, phase, handler);
+    if (wi == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_wasm_invoke(wi) != NGX_OK) {
+        ctx->done |= bit;
+        return r->header_sent ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (wi->yielded) {
+        ngx_memzero(&ctx->resume, sizeof(ngx_event_t));
+        ctx->resume.handler = ngx_http_wasm_resume;
+        ctx->resume.data = r;
+        ctx->resume.log = r->connection->log;
+        ngx_add_timer(&ctx->resume, 0);
+
+        if (phase == NGX_HTTP_WASM_CONTENT) {
+            /* released by the content phase checker's finalize(NGX_DONE) */
+            r->main->count++;
+        }
+
+        return NGX_DONE;
+    }
+
+    ctx->done |= bit;
+
+    if (phase != NGX_HTTP_WASM_CONTENT && !ctx->status_set && !ctx->body_set) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_wasm_send_response(r, ctx);
+
+    if (phase == NGX_HTTP_WASM_CONTENT) {
+        return rc;
+    }
+
+    /* the guest produced the response: later phases are skipped */
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_server_rewrite_handler(ngx_http_request_t *r)
+{
+    return ngx_http_wasm_request_phase(r, NGX_HTTP_WASM_SERVER_REWRITE);
+}
+
+
+static ngx_int_t
+ngx_http_wasm_rewrite_handler(ngx_http_request_t *r)
+{
+    return ngx_http_wasm_request_phase(r, NGX_HTTP_WASM_REWRITE);
+}
+
+
+static ngx_int_t
+ngx_http_wasm_access_handler(ngx_http_request_t *r)
+{
+    return ngx_http_wasm_request_phase(r, NGX_HTTP_WASM_ACCESS);
+}
+
+
+static ngx_int_t
+ngx_http_wasm_content_handler(ngx_http_request_t *r)
+{
+    return ngx_http_wasm_request_phase(r, NGX_HTTP_WASM_CONTENT);
+}
+
+
+/* after the response: failures are only logged */
+static ngx_int_t
+ngx_http_wasm_log_handler(ngx_http_request_t *r)
+{
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_instance_t  *wi;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+
+    if (wlcf->handlers[NGX_HTTP_WASM_LOG] == NULL) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_wasm_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    wi = ngx_http_wasm_instance(r, ctx, NGX_HTTP_WASM_LOG,
+                                wlcf->handlers[NGX_HTTP_WASM_LOG]);
+    if (wi == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_http_wasm_invoke(wi);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_header_filter(ngx_http_request_t *r)
+{
+    ngx_uint_t                 bit;
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_handler_t   *handler;
+    ngx_http_wasm_instance_t  *wi;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+
+    if (wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER]) {
+        /* the guest may change the body's length; it reads memory buffers */
+        ngx_http_clear_content_length(r);
+        ngx_http_clear_accept_ranges(r);
+        r->filter_need_in_memory = 1;
+    }
+
+    handler = wlcf->handlers[NGX_HTTP_WASM_HEADER_FILTER];
+    if (handler == NULL) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    ctx = ngx_http_wasm_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    bit = ngx_http_wasm_phase_bit(NGX_HTTP_WASM_HEADER_FILTER);
+
+    if (ctx->done & bit) {
+        /* e.g. the error page after this guest failed */
+        return ngx_http_next_header_filter(r);
+    }
+
+    ctx->done |= bit;
+
+    wi = ngx_http_wasm_instance(r, ctx, NGX_HTTP_WASM_HEADER_FILTER, handler);
+    if (wi == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_wasm_invoke(wi) != NGX_OK) {
+        return ngx_http_filter_finalize_request(r, &ngx_http_wasm_module,
+                                               NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+/* the chunk: every buffer of the chain with its bytes in memory */
+static ngx_int_t
+ngx_http_wasm_read_chunk(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    u_char       *p;
+    off_t         size;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    size = 0;
+    ctx->chunk_eof = 0;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (!ngx_buf_special(b)) {
+            size += ngx_buf_size(b);
+        }
+
+        if (b->last_buf || b->last_in_chain) {
+            ctx->chunk_eof = 1;
+        }
+    }
+
+    ngx_str_null(&ctx->chunk);
+
+    if (size == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->chunk.data = p;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (ngx_buf_in_memory(b)) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+
+        } else if (b->in_file && b->file_last > b->file_pos) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NGX_ERROR;
+            }
+
+            p += n;
+        }
+    }
+
+    ctx->chunk.len = p - ctx->chunk.data;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_uint_t                 bit, flush;
+    ngx_buf_t                 *b;
+    ngx_chain_t               *cl, out;
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_handler_t   *handler;
+    ngx_http_wasm_instance_t  *wi;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+    handler = wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER];
+
+    if (handler == NULL || in == NULL) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    ctx = ngx_http_wasm_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    bit = ngx_http_wasm_phase_bit(NGX_HTTP_WASM_BODY_FILTER);
+
+    if (ctx->done & bit) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (ngx_http_wasm_read_chunk(r, ctx, in) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->chunk.len == 0 && !ctx->chunk_eof) {
+        /* flush or sync buffers only */
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    wi = ngx_http_wasm_instance(r, ctx, NGX_HTTP_WASM_BODY_FILTER, handler);
+    if (wi == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->chunk_active = 1;
+    ctx->chunk_replaced = 0;
+
+    if (ngx_http_wasm_invoke(wi) != NGX_OK) {
+        /* the headers are gone: all we can do is cut the response */
+        ctx->chunk_active = 0;
+        ctx->done |= bit;
+        return NGX_ERROR;
+    }
+
+    ctx->chunk_active = 0;
+
+    if (ctx->chunk_eof) {
+        ctx->done |= bit;
+    }
+
+    if (!ctx->chunk_replaced) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    /* the input is consumed; one buffer with the guest's bytes goes on */
+    flush = 0;
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+        flush |= b->flush;
+        b->pos = b->last;
+
+        if (b->in_file) {
+            b->file_pos = b->file_last;
+        }
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->chunk_out.len) {
+        b->start = ctx->chunk_out.data;
+        b->pos = b->start;
+        b->last = b->start + ctx->chunk_out.len;
+        b->end = b->last;
+        b->memory = 1;
+    }
+
+    b->flush = flush;
+
+    if (ctx->chunk_eof) {
+        b->last_buf = (r == r->main) ? 1 : 0;
+        b->last_in_chain = 1;
+
+    } else if (ctx->chunk_out.len == 0) {
+        b->sync = 1;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_next_body_filter(r, &out);
+}

@@ -1,0 +1,490 @@
+/*
+ * This project's implementation of the wasm2c runtime interface (wasm-rt.h)
+ * in bounds-check mode: linear memories and tables on the C heap, function
+ * type registry, traps as longjmp back to ngx_http_wasm_rt_call().
+ *
+ * The runtime state (jump buffer, call depth, flags) is global: a worker
+ * runs one guest call at a time, never from a thread pool.
+ */
+
+#include "ngx_http_wasm_module.h"
+
+
+#define NGX_HTTP_WASM_PAGE_SIZE     65536
+#define NGX_HTTP_WASM_MAX_ELEMENTS  (1u << 20)
+
+
+typedef struct {
+    uint32_t          params;
+    uint32_t          results;
+    wasm_rt_type_t   *types;
+} ngx_http_wasm_func_type_t;
+
+
+uint32_t  wasm_rt_call_stack_depth;
+
+u_char                 ngx_http_wasm_trap_msg[256];
+volatile sig_atomic_t  ngx_http_wasm_in_guest;
+volatile sig_atomic_t  ngx_http_wasm_in_host;
+volatile sig_atomic_t  ngx_http_wasm_time_up;
+
+static jmp_buf                     ngx_http_wasm_jmp_buf;
+static WASM_RT_UNWIND_TARGET      *ngx_http_wasm_unwind_target;
+static ngx_uint_t                  ngx_http_wasm_rt_initialized;
+static ngx_http_wasm_func_type_t  *ngx_http_wasm_func_types;
+static uint32_t                    ngx_http_wasm_nfunc_types;
+
+
+void
+wasm_rt_init(void)
+{
+    ngx_http_wasm_rt_initialized = 1;
+}
+
+
+bool
+wasm_rt_is_initialized(void)
+{
+    return ngx_http_wasm_rt_initialized;
+}
+
+
+void
+wasm_rt_free(void)
+{
+    ngx_http_wasm_rt_initialized = 0;
+}
+
+
+void
+wasm_rt_trap(wasm_rt_trap_t trap)
+{
+    if (!ngx_http_wasm_in_guest) {
+        /* generated code traps only inside a call: a bug of ours */
+        ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                      "wasm: trap %d outside of a guest call", (int) trap);
+        abort();
+    }
+
+    longjmp(ngx_http_wasm_jmp_buf, trap == WASM_RT_TRAP_NONE
+                                   ? WASM_RT_TRAP_UNREACHABLE : (int) trap);
+}
+
+
+void
+ngx_http_wasm_host_trap(const char *fmt, ...)
+{
+    va_list  args;
+    u_char  *p;
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(ngx_http_wasm_trap_msg,
+                      ngx_http_wasm_trap_msg + sizeof(ngx_http_wasm_trap_msg)
+                      - 1, fmt, args);
+    va_end(args);
+    *p = '\0';
+
+    ngx_http_wasm_in_host = 0;
+    wasm_rt_trap((wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST);
+}
+
+
+/* host code must not be interrupted by the watchdog's longjmp */
+
+void
+ngx_http_wasm_host_enter(void)
+{
+    ngx_http_wasm_in_host = 1;
+}
+
+
+void
+ngx_http_wasm_host_leave(void)
+{
+    ngx_http_wasm_in_host = 0;
+
+    if (ngx_http_wasm_time_up) {
+        wasm_rt_trap((wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_TIME_LIMIT);
+    }
+}
+
+
+const char *
+wasm_rt_strerror(wasm_rt_trap_t trap)
+{
+    switch (trap) {
+    case WASM_RT_TRAP_NONE:
+        return "no trap";
+    case WASM_RT_TRAP_OOB:
+        return "out of bounds memory access";
+    case WASM_RT_TRAP_INT_OVERFLOW:
+        return "integer overflow";
+    case WASM_RT_TRAP_DIV_BY_ZERO:
+        return "integer divide by zero";
+    case WASM_RT_TRAP_INVALID_CONVERSION:
+        return "invalid conversion to integer";
+    case WASM_RT_TRAP_UNREACHABLE:
+        return "unreachable executed";
+    case WASM_RT_TRAP_CALL_INDIRECT:
+        return "indirect call to a null or mismatched function";
+    case WASM_RT_TRAP_UNCAUGHT_EXCEPTION:
+        return "uncaught exception";
+    case WASM_RT_TRAP_EXHAUSTION:
+        return "call stack exhausted";
+    }
+
+    return "unknown trap";
+}
+
+
+const char *
+ngx_http_wasm_trap_reason(wasm_rt_trap_t trap)
+{
+    switch ((int) trap) {
+    case NGX_HTTP_WASM_TRAP_HOST:
+        return (const char *) ngx_http_wasm_trap_msg;
+    case NGX_HTTP_WASM_TRAP_TIME_LIMIT:
+        return "time limit exceeded";
+    }
+
+    return wasm_rt_strerror(trap);
+}
+
+
+/*
+ * Run a guest's instantiation or its handler export under a trap guard and
+ * the watchdog. Returns WASM_RT_TRAP_NONE or the trap that ended the call.
+ */
+wasm_rt_trap_t
+ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi, ngx_http_wasm_call_e what,
+    ngx_msec_t time_limit, uint32_t *result)
+{
+    int  code;
+
+    if (ngx_http_wasm_in_guest) {
+        ngx_cpystrn(ngx_http_wasm_trap_msg,
+                    (u_char *) "a guest call is already running",
+                    sizeof(ngx_http_wasm_trap_msg));
+        return (wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST;
+    }
+
+    ngx_http_wasm_in_host = 0;
+    ngx_http_wasm_time_up = 0;
+    wasm_rt_call_stack_depth = 0;
+    *result = 0;
+
+    code = setjmp(ngx_http_wasm_jmp_buf);
+
+    if (code == 0) {
+        ngx_http_wasm_unwind_target = &ngx_http_wasm_jmp_buf;
+        ngx_http_wasm_in_guest = 1;
+
+        if (time_limit) {
+            ngx_http_wasm_watchdog_arm(time_limit);
+        }
+
+        if (what == NGX_HTTP_WASM_CALL_INSTANTIATE) {
+            wi->handler->guest->instantiate(wi->instance, wi);
+
+        } else {
+            *result = wi->handler->func(wi->instance);
+        }
+    }
+
+    ngx_http_wasm_in_guest = 0;
+
+    if (time_limit) {
+        ngx_http_wasm_watchdog_disarm();
+    }
+
+    ngx_http_wasm_in_host = 0;
+    ngx_http_wasm_time_up = 0;
+    wasm_rt_call_stack_depth = 0;
+    ngx_http_wasm_unwind_target = NULL;
+
+    return (wasm_rt_trap_t) code;
+}
+
+
+WASM_RT_UNWIND_TARGET *
+wasm_rt_get_unwind_target(void)
+{
+    return ngx_http_wasm_unwind_target;
+}
+
+
+void
+wasm_rt_set_unwind_target(WASM_RT_UNWIND_TARGET *target)
+{
+    ngx_http_wasm_unwind_target = target;
+}
+
+
+/* function types: equal signatures get equal numbers, across guests */
+
+uint32_t
+wasm_rt_register_func_type(uint32_t params, uint32_t results, ...)
+{
+    va_list                     args;
+    uint32_t                    i, n;
+    wasm_rt_type_t             *types;
+    ngx_http_wasm_func_type_t  *ft;
+
+    n = params + results;
+
+    types = malloc((n ? n : 1) * sizeof(wasm_rt_type_t));
+    if (types == NULL) {
+        abort();
+    }
+
+    va_start(args, results);
+    for (i = 0; i < n; i++) {
+        types[i] = (wasm_rt_type_t) va_arg(args, int);
+    }
+    va_end(args);
+
+    for (i = 0; i < ngx_http_wasm_nfunc_types; i++) {
+        ft = &ngx_http_wasm_func_types[i];
+
+        if (ft->params == params && ft->results == results
+            && memcmp(ft->types, types, n * sizeof(wasm_rt_type_t)) == 0)
+        {
+            free(types);
+            return i + 1;
+        }
+    }
+
+    ft = realloc(ngx_http_wasm_func_types,
+                 (ngx_http_wasm_nfunc_types + 1) * sizeof(*ft));
+    if (ft == NULL) {
+        abort();
+    }
+
+    ngx_http_wasm_func_types = ft;
+    ft = &ngx_http_wasm_func_types[ngx_http_wasm_nfunc_types++];
+    ft->params = params;
+    ft->results = results;
+    ft->types = types;
+
+    return ngx_http_wasm_nfunc_types;
+}
+
+
+/* linear memory, capped at NGX_HTTP_WASM_MAX_PAGES */
+
+void
+wasm_rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial_pages,
+    uint32_t max_pages)
+{
+    if (max_pages > NGX_HTTP_WASM_MAX_PAGES) {
+        max_pages = NGX_HTTP_WASM_MAX_PAGES;
+    }
+
+    if (initial_pages > max_pages) {
+        ngx_http_wasm_host_trap("the guest needs %uD memory pages, more than "
+                                "the limit of %uD", initial_pages, max_pages);
+    }
+
+    ngx_http_wasm_host_enter();
+
+    mem->data = calloc(1, initial_pages ? initial_pages * NGX_HTTP_WASM_PAGE_SIZE
+                                        : 1);
+    mem->pages = initial_pages;
+    mem->max_pages = max_pages;
+    mem->size = initial_pages * NGX_HTTP_WASM_PAGE_SIZE;
+
+    if (mem->data == NULL) {
+        mem->pages = 0;
+        mem->size = 0;
+        ngx_http_wasm_host_trap("out of memory allocating %uD pages",
+                                initial_pages);
+    }
+
+    ngx_http_wasm_host_leave();
+}
+
+
+uint32_t
+wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
+{
+    u_char    *data;
+    uint32_t   old;
+
+    old = mem->pages;
+
+    if (delta == 0) {
+        return old;
+    }
+
+    if (delta > mem->max_pages - old) {
+        return UINT32_MAX;
+    }
+
+    ngx_http_wasm_host_enter();
+
+    data = realloc(mem->data, (size_t) (old + delta) * NGX_HTTP_WASM_PAGE_SIZE);
+    if (data == NULL) {
+        ngx_http_wasm_host_leave();
+        return UINT32_MAX;
+    }
+
+    ngx_memzero(data + (size_t) old * NGX_HTTP_WASM_PAGE_SIZE,
+                (size_t) delta * NGX_HTTP_WASM_PAGE_SIZE);
+
+    mem->data = data;
+    mem->pages = old + delta;
+    mem->size = mem->pages * NGX_HTTP_WASM_PAGE_SIZE;
+
+    ngx_http_wasm_host_leave();
+
+    return old;
+}
+
+
+void
+wasm_rt_free_memory(wasm_rt_memory_t *mem)
+{
+    free(mem->data);
+    mem->data = NULL;
+    mem->pages = 0;
+    mem->size = 0;
+}
+
+
+/* tables: one allocation per table, grown with realloc */
+
+static void *
+ngx_http_wasm_table_alloc(uint32_t elements, size_t size)
+{
+    void  *data;
+
+    ngx_http_wasm_host_enter();
+
+    data = calloc(elements ? elements : 1, size);
+    if (data == NULL) {
+        ngx_http_wasm_host_trap("out of memory allocating a table of %uD "
+                                "elements", elements);
+    }
+
+    ngx_http_wasm_host_leave();
+
+    return data;
+}
+
+
+static uint32_t
+ngx_http_wasm_table_grow(void **data, uint32_t *cur, uint32_t max,
+    uint32_t delta, size_t size)
+{
+    void      *p;
+    uint32_t   old;
+
+    old = *cur;
+
+    if (delta == 0) {
+        return old;
+    }
+
+    if (max > NGX_HTTP_WASM_MAX_ELEMENTS) {
+        max = NGX_HTTP_WASM_MAX_ELEMENTS;
+    }
+
+    if (old > max || delta > max - old) {
+        return UINT32_MAX;
+    }
+
+    ngx_http_wasm_host_enter();
+
+    p = realloc(*data, (size_t) (old + delta) * size);
+    if (p == NULL) {
+        ngx_http_wasm_host_leave();
+        return UINT32_MAX;
+    }
+
+    *data = p;
+    *cur = old + delta;
+
+    ngx_http_wasm_host_leave();
+
+    return old;
+}
+
+
+void
+wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *table,
+    uint32_t elements, uint32_t max_elements)
+{
+    table->data = ngx_http_wasm_table_alloc(elements,
+                                            sizeof(wasm_rt_funcref_t));
+    table->size = elements;
+    table->max_size = max_elements;
+}
+
+
+void
+wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *table)
+{
+    free(table->data);
+    table->data = NULL;
+    table->size = 0;
+}
+
+
+uint32_t
+wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *table, uint32_t delta,
+    wasm_rt_funcref_t init)
+{
+    uint32_t  old, i;
+
+    old = ngx_http_wasm_table_grow((void **) &table->data, &table->size,
+                                   table->max_size, delta,
+                                   sizeof(wasm_rt_funcref_t));
+
+    if (old != UINT32_MAX) {
+        for (i = old; i < table->size; i++) {
+            table->data[i] = init;
+        }
+    }
+
+    return old;
+}
+
+
+void
+wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *table,
+    uint32_t elements, uint32_t max_elements)
+{
+    table->data = ngx_http_wasm_table_alloc(elements,
+                                            sizeof(wasm_rt_externref_t));
+    table->size = elements;
+    table->max_size = max_elements;
+}
+
+
+void
+wasm_rt_free_externref_table(wasm_rt_externref_table_t *table)
+{
+    free(table->data);
+    table->data = NULL;
+    table->size = 0;
+}
+
+
+uint32_t
+wasm_rt_grow_externref_table(wasm_rt_externref_table_t *table, uint32_t delta,
+    wasm_rt_externref_t init)
+{
+    uint32_t  old, i;
+
+    old = ngx_http_wasm_table_grow((void **) &table->data, &table->size,
+                                   table->max_size, delta,
+                                   sizeof(wasm_rt_externref_t));
+
+    if (old != UINT32_MAX) {
+        for (i = old; i < table->size; i++) {
+            table->data[i] = init;
+        }
+    }
+
+    return old;
+}
