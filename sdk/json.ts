@@ -39,15 +39,15 @@ export namespace Json {
 export class JsonObject {
   private text: string = "";
 
-  private key(name: string): JsonObject {
+  private key(name: string): void {
     if (this.text.length > 0) this.text += ",";
     this.text += Json.quote(name) + ":";
-    return this;
   }
 
   /** Add a string member (escaped). */
   str(name: string, value: string): JsonObject {
-    this.key(name).text += Json.quote(value);
+    this.key(name);
+    this.text += Json.quote(value);
     return this;
   }
 
@@ -59,31 +59,36 @@ export class JsonObject {
 
   /** Add an integer member. */
   int(name: string, value: i64): JsonObject {
-    this.key(name).text += value.toString();
+    this.key(name);
+    this.text += value.toString();
     return this;
   }
 
   /** Add a number member (non-finite numbers become `null`, as JSON.stringify does). */
   num(name: string, value: f64): JsonObject {
-    this.key(name).text += isFinite(value) ? value.toString() : "null";
+    this.key(name);
+    this.text += isFinite(value) ? value.toString() : "null";
     return this;
   }
 
   /** Add a boolean member. */
   bool(name: string, value: bool): JsonObject {
-    this.key(name).text += value ? "true" : "false";
+    this.key(name);
+    this.text += value ? "true" : "false";
     return this;
   }
 
   /** Add a `null` member. */
   nul(name: string): JsonObject {
-    this.key(name).text += "null";
+    this.key(name);
+    this.text += "null";
     return this;
   }
 
   /** Add a member whose value is already JSON (a nested `JsonObject`/`JsonArray`'s `toString()`). */
   raw(name: string, json: string): JsonObject {
-    this.key(name).text += json;
+    this.key(name);
+    this.text += json;
     return this;
   }
 
@@ -97,32 +102,35 @@ export class JsonObject {
 export class JsonArray {
   private text: string = "";
 
-  private sep(): JsonArray {
+  private sep(): void {
     if (this.text.length > 0) this.text += ",";
-    return this;
   }
 
   /** Append a string (escaped). */
   str(value: string): JsonArray {
-    this.sep().text += Json.quote(value);
+    this.sep();
+    this.text += Json.quote(value);
     return this;
   }
 
   /** Append an integer. */
   int(value: i64): JsonArray {
-    this.sep().text += value.toString();
+    this.sep();
+    this.text += value.toString();
     return this;
   }
 
   /** Append a boolean. */
   bool(value: bool): JsonArray {
-    this.sep().text += value ? "true" : "false";
+    this.sep();
+    this.text += value ? "true" : "false";
     return this;
   }
 
   /** Append a value that is already JSON. */
   raw(json: string): JsonArray {
-    this.sep().text += json;
+    this.sep();
+    this.text += json;
     return this;
   }
 

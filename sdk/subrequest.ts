@@ -14,6 +14,8 @@ import { callNamePair, fetchNamedString, ptr, utf8 } from "./internal/buffer";
 import { callName, check, fail } from "./internal/errors";
 import { suspend } from "./internal/suspend";
 
+let captured = false; // whether the last launch asked for the body
+
 /**
  * Subrequests to locations of the same nginx (use an internal location with
  * `proxy_pass` to reach another server). One at a time per request.
@@ -55,6 +57,7 @@ export namespace Subrequest {
     if (status == Status.ERROR) {
       fail(callName("Subrequest.fetch", uri), "nginx refused the subrequest (one at a time; the uri must be a path of this server)");
     }
+    captured = captureBody;
     suspend();
   }
 
@@ -72,8 +75,12 @@ export namespace Subrequest {
     );
   }
 
-  /** The captured response body of the finished subrequest (empty if not captured). */
+  /**
+   * The captured response body of the finished subrequest. Aborts when the
+   * subrequest was launched with `captureBody = false` or none has finished.
+   */
   export function body(): ArrayBuffer {
+    if (!captured) fail("Subrequest.body()", "no captured body: launch with Subrequest.fetch(uri, args, method, true) first");
     const len = check(ngx_wasm_subreq_get_body_len(), "Subrequest.body", null, "no subrequest has finished");
     const out = new ArrayBuffer(len);
     if (len > 0) {
@@ -83,7 +90,7 @@ export namespace Subrequest {
     return out;
   }
 
-  /** The captured response body decoded as UTF-8. */
+  /** The captured response body decoded as UTF-8 (same conditions as `body`). */
   export function bodyText(): string {
     return String.UTF8.decode(body());
   }
