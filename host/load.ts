@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { HOST_FUNCTION_BY_NAME, IMPORT_MODULE, MEMORY_EXPORT } from "../host-abi/tables.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
-import { formatFuncType, readModuleShape, type FuncType, type ModuleExport } from "./wasm-module.js";
+import { formatFuncType, readModuleShape, type FuncType, type ModuleExport, type ModuleShape } from "./wasm-module.js";
 
 /** A compiled guest, ready for `Host.run`. */
 export interface Guest {
@@ -64,7 +64,12 @@ export async function loadGuest(
   } catch (e) {
     throw new GuestLoadError(label, [`not a valid WebAssembly module: ${(e as Error).message}`]);
   }
-  const shape = readModuleShape(bytes);
+  let shape: ModuleShape;
+  try {
+    shape = readModuleShape(bytes);
+  } catch (e) {
+    throw new GuestLoadError(label, [`unsupported module structure: ${(e as Error).message}`]);
+  }
   const problems: string[] = [];
 
   for (const imp of shape.imports) {
