@@ -85,14 +85,8 @@ export class SharedDict {
     this.usedBytes += value.length - entry.value.length;
     entry.value = value;
     this.touch(k, entry);
+    this.makeRoom(0); // a longer number may push the zone over: evict others, never this (now most recent) entry
     return next;
-  }
-
-  private drop(k: string): void {
-    const entry = this.entries.get(k);
-    if (!entry) return;
-    this.entries.delete(k);
-    this.usedBytes -= entry.key.length + entry.value.length + SHM_ENTRY_OVERHEAD;
   }
 
   /** ABI delete: OK whether or not the key exists; -2 for an invalid key. */
@@ -167,6 +161,13 @@ export class SharedDict {
       return undefined;
     }
     return entry;
+  }
+
+  private drop(k: string): void {
+    const entry = this.entries.get(k);
+    if (!entry) return;
+    this.entries.delete(k);
+    this.usedBytes -= entry.key.length + entry.value.length + SHM_ENTRY_OVERHEAD;
   }
 
   private touch(k: string, entry: Entry): void {

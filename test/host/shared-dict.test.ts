@@ -159,6 +159,15 @@ describe("shm_incr", () => {
     expect(await incr(host, 0)).toBe(-2147483648);
   });
 
+  it("a value that grows past the zone's capacity evicts the least recently used other entry", async () => {
+    const host = new Host({ shm: { capacityBytes: 2 * (1 + 1 + SHM_ENTRY_OVERHEAD) } });
+    host.shm.set("n", "9");
+    host.shm.set("o", "x");
+    expect(await incr(host, 1)).toBe(10);
+    expect(host.shm.keys()).toEqual(["n"]);
+    expect(host.shm.bytesUsed).toBe(1 + 2 + SHM_ENTRY_OVERHEAD);
+  });
+
   it("keeps the entry's TTL", async () => {
     const host = new Host({ clock: "manual" });
     host.shm.set("n", "1", 100);
