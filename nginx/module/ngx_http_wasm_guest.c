@@ -21,20 +21,29 @@ extern char  **environ;
 #define NGX_HTTP_WASM_ERRLEN  1024
 
 
-/* compiled beside the wasm2c output: what the generated header knows */
-static const char  ngx_http_wasm_shim[] =
+/*
+ * Compiled beside the wasm2c output: what only the generated header knows.
+ * wasm2c gives Z_guest_instantiate() an env argument only when the module
+ * has imports, hence the two versions of that line.
+ */
+static const char  ngx_http_wasm_shim_head[] =
     "#include \"guest.h\"\n"
     "size_t ngx_wasm_shim_instance_size(void)\n"
     "{ return sizeof(Z_guest_instance_t); }\n"
     "void ngx_wasm_shim_init(void)\n"
     "{ Z_guest_init_module(); }\n"
-    "void ngx_wasm_shim_instantiate(void *i, void *env)\n"
-    "{ Z_guest_instantiate((Z_guest_instance_t *) i,\n"
-    "                      (struct Z_env_instance_t *) env); }\n"
     "void ngx_wasm_shim_free(void *i)\n"
     "{ Z_guest_free((Z_guest_instance_t *) i); }\n"
     "wasm_rt_memory_t *ngx_wasm_shim_memory(void *i)\n"
-    "{ return Z_guestZ_memory((Z_guest_instance_t *) i); }\n";
+    "{ return Z_guestZ_memory((Z_guest_instance_t *) i); }\n"
+    "void ngx_wasm_shim_instantiate(void *i, void *env)\n";
+
+static const char  ngx_http_wasm_shim_with_env[] =
+    "{ Z_guest_instantiate((Z_guest_instance_t *) i,\n"
+    "                      (struct Z_env_instance_t *) env); }\n";
+
+static const char  ngx_http_wasm_shim_without_env[] =
+    "{ (void) env; Z_guest_instantiate((Z_guest_instance_t *) i); }\n";
 
 
 static ngx_msec_t
@@ -297,9 +306,10 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
 /* wasm-validate, wasm2c, cc into a private directory, then rename into place */
 static ngx_int_t
 ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
-    u_char *hash, u_char *so_path)
+    u_char *hash, u_char *so_path, ngx_uint_t has_imports)
 {
     int          rc;
+    const char  *shim;
     u_char       dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
     u_char       shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
     u_char       log_path[NGX_MAX_PATH], *dir_end;
@@ -372,12 +382,17 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         goto failed;
     }
 
+    shim = has_imports ? ngx_http_wasm_shim_with_env
+                       : ngx_http_wasm_shim_without_env;
+
     fd = ngx_open_file(shim_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
                        NGX_FILE_DEFAULT_ACCESS);
     if (fd == NGX_INVALID_FILE
-        || ngx_write_fd(fd, (void *) ngx_http_wasm_shim,
-                        sizeof(ngx_http_wasm_shim) - 1)
-           != (ssize_t) (sizeof(ngx_http_wasm_shim) - 1))
+        || ngx_write_fd(fd, (void *) ngx_http_wasm_shim_head,
+                        sizeof(ngx_http_wasm_shim_head) - 1)
+           != (ssize_t) (sizeof(ngx_http_wasm_shim_head) - 1)
+        || ngx_write_fd(fd, (void *) shim, ngx_strlen(shim))
+           != (ssize_t) ngx_strlen(shim))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot write \"%s\"", shim_path);
@@ -495,9 +510,29 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
 }
 
 
+static ngx_int_t
+ngx_http_wasm_check_export_conf(ngx_conf_t *cf, ngx_str_t *path,
+    ngx_http_wasm_info_t *info, ngx_str_t *export)
+{
+    u_char  err[NGX_HTTP_WASM_ERRLEN];
+
+    if (ngx_http_wasm_check_export(info, export, err, sizeof(err)) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s",
+                           path, err);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The guest at `name` (relative to the prefix), loaded once per
+ * configuration, after checking that it has the directive's export.
+ */
 ngx_http_wasm_guest_t *
 ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
-    ngx_str_t *name)
+    ngx_str_t *name, ngx_str_t *export)
 {
     u_char                  *p, hash[33], so_path[NGX_MAX_PATH];
     u_char                   err[NGX_HTTP_WASM_ERRLEN], digest[16];
@@ -520,6 +555,13 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
         if (gp[i]->path.len == path.len
             && ngx_strncmp(gp[i]->path.data, path.data, path.len) == 0)
         {
+            if (ngx_http_wasm_check_export_conf(cf, &path, gp[i]->info,
+                                                export)
+                != NGX_OK)
+            {
+                return NULL;
+            }
+
             return gp[i];
         }
     }
@@ -550,6 +592,10 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s",
                            &path, err);
+        return NULL;
+    }
+
+    if (ngx_http_wasm_check_export_conf(cf, &path, info, export) != NGX_OK) {
         return NULL;
     }
 
@@ -584,7 +630,8 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     } else {
         start = ngx_http_wasm_now_ms();
 
-        if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path)
+        if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
+                                  ngx_http_wasm_has_imports(info))
             != NGX_OK)
         {
             return NULL;
@@ -616,17 +663,7 @@ ngx_http_wasm_guest_export(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     ngx_str_t *name, uint32_t (**func)(void *))
 {
     u_char                *p, *last, sym[512];
-    u_char                 wasm_err[NGX_HTTP_WASM_ERRLEN];
     ngx_uint_t             i;
-
-    if (ngx_http_wasm_check_export(guest->info, name, wasm_err,
-                                   sizeof(wasm_err))
-        != NGX_OK)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s",
-                           &guest->path, wasm_err);
-        return NGX_CONF_ERROR;
-    }
 
     last = sym + sizeof(sym) - 1;
     p = ngx_cpymem(sym, "Z_guestZ_", sizeof("Z_guestZ_") - 1);

@@ -214,7 +214,7 @@ ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1]);
+    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1], &value[2]);
     if (guest == NULL) {
         return NGX_CONF_ERROR;
     }

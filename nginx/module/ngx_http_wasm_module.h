@@ -143,7 +143,7 @@ extern const char   *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT];
 
 /* ngx_http_wasm_guest.c */
 ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
-    ngx_http_wasm_main_conf_t *wmcf, ngx_str_t *path);
+    ngx_http_wasm_main_conf_t *wmcf, ngx_str_t *path, ngx_str_t *export);
 char *ngx_http_wasm_guest_export(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     ngx_str_t *name, uint32_t (**func)(void *));
 ngx_http_wasm_instance_t *ngx_http_wasm_instance(ngx_http_request_t *r,
@@ -159,6 +159,7 @@ ngx_int_t ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info,
     ngx_uint_t *reads_body, u_char *err, size_t errlen);
 ngx_int_t ngx_http_wasm_check_export(ngx_http_wasm_info_t *info,
     ngx_str_t *name, u_char *err, size_t errlen);
+ngx_uint_t ngx_http_wasm_has_imports(ngx_http_wasm_info_t *info);
 
 /* ngx_http_wasm_rt.c */
 typedef enum {

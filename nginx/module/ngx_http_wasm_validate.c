@@ -502,11 +502,12 @@ ngx_http_wasm_type_string(u_char *p, u_char *last, ngx_http_wasm_info_t *info,
 
     static const char  *names[] = {
         "externref", "funcref", "?", "?", "?", "?", "?", "?", "?", "?",
-        "?", "v128", "f64", "f32", "i64", "i32"
+        "?", "?", "v128", "f64", "f32", "i64", "i32"
     };
 
-#define ngx_http_wasm_valtype(b)                                              \
-    ((b) >= 0x6f && (b) <= 0x7f ? names[(b) - 0x6f] : "?")
+#define ngx_http_wasm_valtype(b)  /* names[] covers 0x6f .. 0x7f */          \
+    ((b) >= 0x6f && (size_t) ((b) - 0x6f) < sizeof(names) / sizeof(names[0])  \
+     ? names[(b) - 0x6f] : "?")
 
     if (type >= info->ntypes) {
         return ngx_slprintf(p, last, "(invalid type %uD)", type);
@@ -742,4 +743,11 @@ ngx_http_wasm_check_export(ngx_http_wasm_info_t *info, ngx_str_t *name,
     *p = '\0';
 
     return NGX_ERROR;
+}
+
+
+ngx_uint_t
+ngx_http_wasm_has_imports(ngx_http_wasm_info_t *info)
+{
+    return info->nimports > 0;
 }
