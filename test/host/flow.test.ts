@@ -208,6 +208,21 @@ describe("time", () => {
     expect(Math.abs(t - Date.now())).toBeLessThan(5000);
   });
 
+  it("Clock: manual stands still; advance/set also work on a real clock as an offset", () => {
+    const manual = new Host({ clock: "manual" }).clock;
+    const t = manual.unixMs();
+    expect(manual.unixMs()).toBe(t);
+    manual.set(5000);
+    manual.advance(10);
+    expect([manual.unixMs(), manual.monotonicMs()]).toEqual([5010, 10]);
+    const real = new Host().clock;
+    real.advance(60_000);
+    expect(real.unixMs() - Date.now()).toBeGreaterThanOrEqual(59_000);
+    real.set(1000);
+    expect(real.unixMs()).toBeLessThan(10_000);
+    expect(() => real.advance(-1)).toThrow(RangeError);
+  });
+
   it("a buffer shorter than 8 bytes is -2", async () => {
     expect((await runHandler(readTime("ngx_wasm_time_unix_ms", 7))).returnCode).toBe(-2);
   });

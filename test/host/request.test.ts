@@ -35,6 +35,18 @@ describe("request headers", () => {
     expect(r.requestHeaders).toEqual({ "x-multi": "three", "x-new": "three" });
   });
 
+  it("req_set_header refuses an empty name and CR/LF with -2", async () => {
+    // WAT escapes: "\\0d" is one byte, so lengths count each escape as 1
+    for (const [name, value] of [["", "v"], ["X-A", "a\\0d\\0ab"], ["X\\0aB", "v"]]) {
+      const r = await runHandler(
+        { items: `${data(0, name)}${data(20, value)}`, body: `(call $ngx_wasm_req_set_header (i32.const 0) (i32.const ${name.replace(/\\0./g, "x").length}) (i32.const 20) (i32.const ${value.replace(/\\0./g, "x").length}))` },
+        { phase: "rewrite" },
+      );
+      expect(r.returnCode, JSON.stringify([name, value])).toBe(-2);
+      expect(r.requestHeaders).toEqual({});
+    }
+  });
+
   it("a changed header is what $http_<name> reads afterwards", async () => {
     const r = await runHandler(
       {
