@@ -36,7 +36,7 @@ describe("request headers", () => {
   });
 
   it("req_set_header refuses an empty name and CR/LF with -2", async () => {
-    // WAT escapes: "\\0d" is one byte, so lengths count each escape as 1
+    // WAT escapes like \0d are one byte each, so the lengths count each escape as 1
     for (const [name, value] of [["", "v"], ["X-A", "a\\0d\\0ab"], ["X\\0aB", "v"]]) {
       const r = await runHandler(
         { items: `${data(0, name)}${data(20, value)}`, body: `(call $ngx_wasm_req_set_header (i32.const 0) (i32.const ${name.replace(/\\0./g, "x").length}) (i32.const 20) (i32.const ${value.replace(/\\0./g, "x").length}))` },
