@@ -35,6 +35,8 @@ export class Host {
    * Run one phase handler for one request on a fresh instance. Yields and
    * subrequests re-invoke the same export on the same instance until it
    * returns without asking again. Guest failures are reported in the result.
+   * A guest stuck in a loop cannot be preempted in-process (nginx's host has a
+   * time limit): it blocks this thread, so give such tests a timeout.
    */
   run(guest: Guest, options: RunOptions): Promise<RunResult> {
     return runGuest(guest, { shm: this.shm, metrics: this.metrics, clock: this.clock, maxMemoryPages: this.maxMemoryPages }, options);
