@@ -23,33 +23,23 @@ static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
 /*
- * nginx runs a phase's handlers from the last registered to the first.
- * Content: ours goes last (runs first, before static/index). The rewrite
- * and access phases: ours goes first (runs last, after `set`, allow/deny),
- * like OpenResty's *_by_lua.
+ * nginx runs a phase's handlers from the last registered to the first, and
+ * dynamic modules register last: ours run before the built-in handlers of
+ * the same phase (before `return`/`set` of the rewrite module, before the
+ * static and index modules), like ngx_wasm's.
  */
 static ngx_int_t
 ngx_http_wasm_add_handler(ngx_http_core_main_conf_t *cmcf,
     ngx_http_phases phase, ngx_http_handler_pt handler)
 {
-    ngx_array_t          *a;
     ngx_http_handler_pt  *h;
 
-    a = &cmcf->phases[phase].handlers;
-
-    h = ngx_array_push(a);
+    h = ngx_array_push(&cmcf->phases[phase].handlers);
     if (h == NULL) {
         return NGX_ERROR;
     }
 
-    if (phase == NGX_HTTP_CONTENT_PHASE || phase == NGX_HTTP_LOG_PHASE) {
-        *h = handler;
-        return NGX_OK;
-    }
-
-    h = a->elts;
-    ngx_memmove(&h[1], &h[0], (a->nelts - 1) * sizeof(ngx_http_handler_pt));
-    h[0] = handler;
+    *h = handler;
 
     return NGX_OK;
 }
