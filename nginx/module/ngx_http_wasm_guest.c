@@ -20,6 +20,22 @@ extern char  **environ;
 
 #define NGX_HTTP_WASM_ERRLEN  1024
 
+/*
+ * The runtime in ngx_http_wasm_rt.c implements the wasm-rt.h interface of
+ * Debian's wabt 1.0.32, so its wasm2c is used by absolute path: another
+ * wasm2c found first in $PATH (npm's wabt puts one in node_modules/.bin)
+ * generates code for a different runtime interface.
+ */
+#ifndef NGX_HTTP_WASM_WASM2C
+#define NGX_HTTP_WASM_WASM2C         "/usr/bin/wasm2c"
+#endif
+#ifndef NGX_HTTP_WASM_WASM_VALIDATE
+#define NGX_HTTP_WASM_WASM_VALIDATE  "/usr/bin/wasm-validate"
+#endif
+#ifndef NGX_HTTP_WASM_CC
+#define NGX_HTTP_WASM_CC             "cc"
+#endif
+
 
 /*
  * Compiled beside the wasm2c output: what only the generated header knows.
@@ -338,7 +354,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     ngx_snprintf(log_path, sizeof(log_path), "%s/tool.log%Z", dir);
 
     {
-        char *const  argv[] = { "wasm-validate", "--disable-simd",
+        char *const  argv[] = { NGX_HTTP_WASM_WASM_VALIDATE, "--disable-simd",
                                 (char *) path->data, NULL };
 
         rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
@@ -346,8 +362,8 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
 
     if (rc == -1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "wasm: cannot run wasm-validate for guest \"%V\" "
-                           "(is wabt installed?)", path);
+                           "wasm: cannot run " NGX_HTTP_WASM_WASM_VALIDATE
+                           " for guest \"%V\" (is wabt installed?)", path);
         goto failed;
     }
 
@@ -368,8 +384,8 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     }
 
     {
-        char *const  argv[] = { "wasm2c", (char *) path->data, "-n", "guest",
-                                "-o", (char *) c_path, NULL };
+        char *const  argv[] = { NGX_HTTP_WASM_WASM2C, (char *) path->data,
+                                "-n", "guest", "-o", (char *) c_path, NULL };
 
         rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
     }
@@ -405,7 +421,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     ngx_close_file(fd);
 
     {
-        char *const  argv[] = { "cc", "-O2", "-fPIC", "-shared", "-w",
+        char *const  argv[] = { NGX_HTTP_WASM_CC, "-O2", "-fPIC", "-shared", "-w",
                                 "-Wl,-Bsymbolic",
                                 "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
                                 "-DWASM_RT_USE_STACK_DEPTH_COUNT=1",
