@@ -15,4 +15,4 @@ export { BodyChunk } from "./body-filter";
 export { Balancer } from "./balancer";
 export { Ssl, SslAlert } from "./ssl";
 export { Json, JsonObject, JsonArray } from "./json";
-export { QueryParam, parseQuery, percentDecode } from "./query";
+export { QueryParam, parseQuery, percentDecode, percentEncode } from "./query";

@@ -47,6 +47,27 @@ export function percentDecode(s: string, plusAsSpace: bool = true): string {
   return String.UTF8.decodeUnsafe(to, j);
 }
 
+const HEX_DIGITS = "0123456789ABCDEF";
+
+/**
+ * Percent-encode `s` for use as a query-string name or value: every UTF-8 byte
+ * except the unreserved characters `A-Z a-z 0-9 - _ . ~` becomes `%XX`.
+ */
+export function percentEncode(s: string): string {
+  const src = String.UTF8.encode(s);
+  const from = changetype<usize>(src);
+  let out = "";
+  for (let i = 0; i < src.byteLength; i++) {
+    const c = load<u8>(from + i);
+    const unreserved =
+      (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ||
+      c == 0x2d || c == 0x5f || c == 0x2e || c == 0x7e;
+    if (unreserved) out += String.fromCharCode(c);
+    else out += "%" + HEX_DIGITS.charAt(c >> 4) + HEX_DIGITS.charAt(c & 15);
+  }
+  return out;
+}
+
 /**
  * Split a query string (without the `?`) into decoded parameters, in order.
  * Empty segments (`a=1&&b=2`) are skipped; repeated names are all kept.

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Host, type Guest } from "../../host/index.js";
 import { buildGuest } from "../support/guests.js";
-import { lines } from "./lines.js";
 
 describe("sdk response", () => {
   let host: Host;

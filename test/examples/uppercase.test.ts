@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { Host, type Guest } from "../../host/index.js";
+import { buildGuest } from "../support/guests.js";
+
+const joined = (chunks: Uint8Array[]) => Buffer.concat(chunks.map((c) => Buffer.from(c))).toString("utf8");
+
+/** Split `text`'s UTF-8 bytes at every `size` bytes: splits characters on purpose. */
+function byteChunks(text: string, size: number): Uint8Array[] {
+  const bytes = Buffer.from(text, "utf8");
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(new Uint8Array(bytes.subarray(i, i + size)));
+  return out;
+}
+
+describe("guests/uppercase", () => {
+  let host: Host;
+  let guest: Guest;
+  beforeAll(async () => {
+    host = new Host();
+    guest = await host.load(await buildGuest("guests/uppercase"));
+  });
+
+  const text = "héllo wörld — ünïcødé ✓ straße 😀 end\n".repeat(20);
+
+  for (const size of [1, 2, 3, 5, 7, 64, 4096]) {
+    it(`uppercases text correctly with ${size}-byte chunks`, async () => {
+      const r = await host.run(guest, {
+        phase: "body_filter",
+        response: { headers: { "Content-Type": "text/plain; charset=utf-8" }, chunks: byteChunks(text, size) },
+      });
+      expect(r.ok).toBe(true);
+      expect(joined(r.chunks)).toBe(text.toUpperCase());
+    });
+  }
+
+  it("passes non-text responses through byte for byte", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x61, 0x62, 0xc3]);
+    const r = await host.run(guest, { phase: "body_filter", response: { headers: { "Content-Type": "image/png" }, chunks: [png] } });
+    expect(Buffer.from(r.chunks[0]!)).toEqual(Buffer.from(png));
+  });
+
+  it("drops Content-Length of text responses in the header filter", async () => {
+    const r = await host.run(guest, {
+      phase: "header_filter",
+      response: { headers: { "Content-Type": "text/html", "Content-Length": "10" } },
+    });
+    expect(r.ok).toBe(true);
+    expect(r.headers).not.toHaveProperty("content-length");
+    const img = await host.run(guest, {
+      phase: "header_filter",
+      response: { headers: { "Content-Type": "image/png", "Content-Length": "10" } },
+    });
+    expect(img.headers["content-length"]).toBe("10");
+  });
+});
