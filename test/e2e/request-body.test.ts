@@ -49,9 +49,11 @@ describe("request body in nginx", () => {
     expect(res.body.equals(body)).toBe(true);
   });
 
-  it("refuses a body over the location's wasm_request_body_buffer_size with 413", async () => {
+  it("req_get_body reports ERROR for a body over the location's wasm_request_body_buffer_size", async () => {
+    // the probe answers 413 "request body too large" when req_get_body returns -2
     const res = await ngx.fetch("/echo-small", { method: "POST", body: "y".repeat(4096) });
     expect(res.status).toBe(413);
+    expect(res.text).toBe("request body too large");
     const ok = await ngx.fetch("/echo-small", { method: "POST", body: "fits" });
     expect(ok.text).toBe("fits");
   });

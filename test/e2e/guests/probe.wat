@@ -105,14 +105,20 @@
       (else (drop (call $write (global.get $SCRATCH) (local.get $n)))))
     (i32.const 0))
 
-  ;; request body echo; X-Body-Length = the full length the host reported
+  ;; request body echo; X-Body-Length = the full length the host reported;
+  ;; -1 (no body read) answers 400, -2 (over wasm_request_body_buffer_size) 413
   (func (export "on_echo_body") (result i32)
     (local $n i32) (local $got i32)
     (local.set $n (call $get_body (global.get $BIG) (i32.const 0)))
-    (if (i32.lt_s (local.get $n) (i32.const 0))
+    (if (i32.eq (local.get $n) (i32.const -1))
       (then
         (drop (call $set_status (i32.const 400)))
         (drop (call $write (str "no request body")))
+        (return (i32.const 0))))
+    (if (i32.lt_s (local.get $n) (i32.const 0))
+      (then
+        (drop (call $set_status (i32.const 413)))
+        (drop (call $write (str "request body too large")))
         (return (i32.const 0))))
     (call $reserve (i32.add (global.get $BIG) (local.get $n)))
     (local.set $got (call $get_body (global.get $BIG) (local.get $n)))
