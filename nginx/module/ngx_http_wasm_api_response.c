@@ -89,10 +89,8 @@ Z_envZ_ngx_wasm_resp_get_status(ngx_http_wasm_instance_t *env)
                                   NGX_HTTP_WASM_FN_ngx_wasm_resp_get_status);
     r = wi->request;
 
-    /* before anything set it, the status a guest response would get */
-    return ngx_http_wasm_host_end(r->headers_out.status
-                                  ? (int32_t) r->headers_out.status
-                                  : NGX_HTTP_OK);
+    /* 0 until a status is set, as host-abi/abi.json documents */
+    return ngx_http_wasm_host_end((int32_t) r->headers_out.status);
 }
 
 
