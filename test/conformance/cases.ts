@@ -55,6 +55,62 @@ export const CASES: ConformanceCase[] = [
     request: { uri: "/hello" },
     expect: { status: 200, headers: { "content-type": "text/plain" }, body: "hello, world\n" },
   },
+  {
+    name: "echo example: the request as JSON",
+    guest: { example: "echo" },
+    phase: "content",
+    export: "on_content",
+    request: { uri: "/echo/x?a=1&tag=x&tag=y", headers: { Host: "example.test", "X-Request-Id": "42" } },
+    expect: {
+      status: 200,
+      headers: { "content-type": /^application\/json/ },
+      body:
+        '{"method":"GET","uri":"/echo/x","args":"a=1&tag=x&tag=y","query":{"a":"1","tag":["x","y"]},' +
+        '"headers":{"host":"example.test","x-request-id":"42"},"body":null,"remoteAddress":"127.0.0.1"}',
+    },
+  },
+  {
+    name: "echo example: a POST body",
+    guest: { example: "echo" },
+    phase: "content",
+    export: "on_content",
+    request: { uri: "/echo/post", method: "POST", headers: { Host: "example.test", "Content-Type": "text/plain" }, body: "posted" },
+    expect: { status: 200, body: /"method":"POST".*"content-type":"text\/plain".*"body":"posted"/ },
+  },
+  {
+    name: "rewrite example: /old/… redirects permanently to /new/…, query kept",
+    guest: { example: "rewrite" },
+    phase: "rewrite",
+    export: "on_rewrite",
+    request: { uri: "/old/a?x=1" },
+    expect: { fellThrough: false, status: 301, headers: { location: /\/new\/a\?x=1$/ } },
+  },
+  {
+    name: "rewrite example: other paths fall through with X-Guest set",
+    guest: { example: "rewrite" },
+    phase: "rewrite",
+    export: "on_rewrite",
+    request: { uri: "/new/b" },
+    expect: { fellThrough: true, requestHeaders: { "x-guest": "rewrite" } },
+  },
+  {
+    name: "uppercase example: header filter drops Content-Length of a text response",
+    guest: { example: "uppercase" },
+    phase: "header_filter",
+    export: "on_header",
+    request: { uri: "/upper-header" },
+    response: { status: 200, contentType: "text/plain", body: "abc" },
+    expect: { status: 200, headers: { "content-length": null }, body: "abc" },
+  },
+  {
+    name: "uppercase example: body filter upper-cases UTF-8 text",
+    guest: { example: "uppercase" },
+    phase: "body_filter",
+    export: "on_body",
+    request: { uri: "/upper-body" },
+    response: { status: 200, contentType: "text/plain", body: "héllo wörld" },
+    expect: { status: 200, body: "HÉLLO WÖRLD" },
+  },
 
   // ---- content
   {
@@ -112,6 +168,14 @@ export const CASES: ConformanceCase[] = [
     export: "on_echo_body",
     request: { uri: "/echo-body", method: "POST", body: "posted body" },
     expect: { status: 200, headers: { "x-body-length": "11" }, body: "posted body" },
+  },
+  {
+    name: "content: a request without a body: req_get_body is NOT_FOUND (no body read)",
+    guest: { wat: "probe" },
+    phase: "content",
+    export: "on_echo_body",
+    request: { uri: "/echo-body-none" },
+    expect: { status: 400, body: "no request body" },
   },
   {
     name: "content: yield re-invokes the export with its globals kept",
