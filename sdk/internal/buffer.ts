@@ -109,8 +109,8 @@ export function callNamePair(
 }
 
 /**
- * A growable byte buffer in guest memory (the response body of `Response.print`,
- * the output of a body filter). The stub runtime never frees, so it grows by doubling.
+ * A growable byte buffer in guest memory (the body `Response.print/say/write`
+ * accumulate). The stub runtime never frees, so it grows by doubling.
  */
 export class ByteBuilder {
   private data: usize = 0;
@@ -132,13 +132,6 @@ export class ByteBuilder {
     return this.data + this.length;
   }
 
-  /** Append `len` bytes from guest memory at `src`. */
-  appendRaw(src: usize, len: i32): void {
-    if (len <= 0) return;
-    memory.copy(this.reserve(len), src, len);
-    this.length += len;
-  }
-
   /** Append a string as UTF-8 (encoded in place, no temporary copy). */
   appendString(s: string): void {
     const len = String.UTF8.byteLength(s);
@@ -149,7 +142,10 @@ export class ByteBuilder {
 
   /** Append the bytes of an ArrayBuffer. */
   appendBytes(bytes: ArrayBuffer): void {
-    this.appendRaw(changetype<usize>(bytes), bytes.byteLength);
+    const len = bytes.byteLength;
+    if (len == 0) return;
+    memory.copy(this.reserve(len), changetype<usize>(bytes), len);
+    this.length += len;
   }
 
   /** Forget the content (keeps the capacity). */
@@ -160,17 +156,5 @@ export class ByteBuilder {
   /** Guest pointer of the content, as the ABI's i32. */
   get ptr(): i32 {
     return <i32>this.data;
-  }
-
-  /** A copy of the content. */
-  toArrayBuffer(): ArrayBuffer {
-    const out = new ArrayBuffer(this.length);
-    if (this.length > 0) memory.copy(changetype<usize>(out), this.data, this.length);
-    return out;
-  }
-
-  /** The content decoded as UTF-8. */
-  toString(): string {
-    return String.UTF8.decodeUnsafe(this.data, this.length);
   }
 }
