@@ -45,8 +45,8 @@ http {
 CONF
 
 NGX=("$NGINX" -p "$PREFIX/" -c nginx.conf)
-"${NGX[@]}" -t -q || die "nginx -t failed for $PREFIX/nginx.conf"
-"${NGX[@]}"
+out="$("${NGX[@]}" -t 2>&1)" || { echo "$out" >&2; die "nginx -t failed for $PREFIX/nginx.conf"; }
+"${NGX[@]}" -e error.log   # start-up notices (guest compile/cache) go to the log
 stop() { [ -f "$PREFIX/nginx.pid" ] && kill -QUIT "$(cat "$PREFIX/nginx.pid")" 2>/dev/null || true; }
 trap stop EXIT
 
@@ -56,7 +56,7 @@ get() { node -e 'fetch(process.argv[1]).then(async (r) => { if (!r.ok) process.e
 for _ in $(seq 50); do get "http://127.0.0.1:$PORT/return" >/dev/null && break; sleep 0.1; done
 for path in /return /wasm; do
   body="$(get "http://127.0.0.1:$PORT$path")" || die "GET $path failed"
-  echo "GET $path -> $(printf %q "$body")"
+  echo "GET $path -> $body"
 done
 
 # Requests/sec of one wrk run (fails loudly on socket errors or non-2xx answers).

@@ -21,33 +21,44 @@ compgen -G "$GUESTS_DIR/*.wasm" >/dev/null || die "no guests in $GUESTS_DIR: run
 
 mkdir -p "$TREE/run/tmp" "$TREE/cache" "$TREE/wasm" "$TREE/conf.d"
 
-# name -> how it is served. A filter guest needs a content source; the rewrite
-# guest falls through to a `return` that shows what it changed.
-declare -A PHASE EXPORT EXTRA CURL
-PHASE[hello]=content;         EXPORT[hello]=on_content
+# name -> how it is served (see each guest's header comment). A filter guest
+# needs a content source; the rewrite guest runs for every URL no other
+# location claims and falls through to a `return` that shows what it set.
+declare -A LOCATION PHASE EXPORT CURL
+declare -A EXTRA1 EXTRA2
+LOCATION[hello]=/hello;         PHASE[hello]=content;         EXPORT[hello]=on_content
 CURL[hello]="curl -i $BASE_URL/hello"
-PHASE[echo]=content;          EXPORT[echo]=on_content
-CURL[echo]="curl -i -H 'X-Demo: 42' '$BASE_URL/echo?name=nginx'"
-PHASE[rewrite]=rewrite;       EXPORT[rewrite]=on_rewrite
-EXTRA[rewrite]='return 200 "fell through to nginx; X-Rewritten: $http_x_rewritten\n";'
-CURL[rewrite]="curl -i $BASE_URL/rewrite   # and: curl -i '$BASE_URL/rewrite?redirect=1'"
-PHASE[uppercase]=body_filter; EXPORT[uppercase]=on_body
-EXTRA[uppercase]='alias html/static/sample.txt;'
-CURL[uppercase]="curl -i $BASE_URL/uppercase"
+LOCATION[echo]=/echo;           PHASE[echo]=content;          EXPORT[echo]=on_content
+CURL[echo]="curl -s '$BASE_URL/echo/x?a=1&tag=x&tag=y' -H 'X-Request-Id: 42'"
+LOCATION[rewrite]=/;            PHASE[rewrite]=rewrite;       EXPORT[rewrite]=on_rewrite
+EXTRA1[rewrite]='return 200 "fell through to nginx: $uri, X-Guest: $http_x_guest\n";'
+CURL[rewrite]="curl -i '$BASE_URL/old/page?x=1'   # 301 to /new/page?x=1; then: curl -i $BASE_URL/new/page"
+LOCATION[uppercase]=/uppercase; PHASE[uppercase]=body_filter; EXPORT[uppercase]=on_body
+EXTRA1[uppercase]='header_filter_by_wasm wasm/uppercase.wasm on_header;'
+EXTRA2[uppercase]='alias html/static/sample.txt;'
+CURL[uppercase]="curl -i $BASE_URL/uppercase   # html/static/sample.txt, upper-cased"
+
+# A tree that is already broken would make every guest look unsupported.
+"${NGX[@]}" -t -q 2>/dev/null || { "${NGX[@]}" -t -q || true; die "nginx -t fails before installing anything: fix $TREE/conf.d/ first"; }
 
 installed=()
 for wasm in "$GUESTS_DIR"/*.wasm; do
   name="$(basename "$wasm" .wasm)"
-  # Examples without an entry above are content handlers by convention.
-  phase="${PHASE[$name]:-content}"
-  export_name="${EXPORT[$name]:-on_content}"
-  args=(install "$wasm" --tree "$TREE" --location "/$name" --phase "$phase" --export "$export_name")
-  [ -n "${EXTRA[$name]:-}" ] && args+=(--directive "${EXTRA[$name]}")
+  # Examples without an entry above are content handlers at /<name> by convention.
+  args=(install "$wasm" --tree "$TREE" --location "${LOCATION[$name]:-/$name}"
+        --phase "${PHASE[$name]:-content}" --export "${EXPORT[$name]:-on_content}")
+  [ -n "${EXTRA1[$name]:-}" ] && args+=(--directive "${EXTRA1[$name]}")
+  [ -n "${EXTRA2[$name]:-}" ] && args+=(--directive "${EXTRA2[$name]}")
   node "$ROOT/bin/ngxwasm.js" "${args[@]}" >/dev/null
+  # Guests that need what this host lacks (shared dict, subrequests, …) fail
+  # nginx -t: leave them out and say why.
+  if ! out="$("${NGX[@]}" -t -q 2>&1)"; then
+    echo "not serving $name: $(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
+    rm -f "$TREE/conf.d/$name.conf" "$TREE/wasm/$name.wasm"
+    continue
+  fi
   installed+=("$name")
 done
-
-"${NGX[@]}" -t -q || die "nginx -t failed for $TREE/nginx.conf (see the messages above)"
 
 running_pid() {
   local pid
