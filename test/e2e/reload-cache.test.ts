@@ -33,6 +33,8 @@ describe("compiled-guest cache across reloads", () => {
   it("the first start compiles the guest (no cache hit yet)", () => {
     expect(ngx.errorLog()).not.toMatch(CACHED);
     expect(ngx.errorLog()).toMatch(COMPILED);
+    // wasm_cache_path wasm_cache (set by the harness) puts the shared object in the prefix
+    expect(ngx.errorLog()).toContain(`(${ngx.prefix}/wasm_cache/`);
   });
 
   it("a reload with the unchanged guest uses the cache", async () => {

@@ -25,6 +25,8 @@ describe("request-time guest failures", () => {
         location = /rewrite-trap { rewrite_by_wasm ${probe} on_trap; content_by_wasm ${probe} on_content; }
         location = /access-fail  { access_by_wasm ${probe} on_fail; content_by_wasm ${probe} on_content; }
         location = /header-trap  { content_by_wasm ${probe} on_content; header_filter_by_wasm ${probe} on_trap; }
+        location = /body-trap    { content_by_wasm ${probe} on_content; body_filter_by_wasm ${probe} on_trap; }
+        location = /log-trap     { content_by_wasm ${probe} on_content; log_by_wasm ${probe} on_trap; }
     }`);
   });
 
@@ -97,5 +99,26 @@ describe("request-time guest failures", () => {
   it("a trap in the header filter → 500 naming the header_filter phase", async () => {
     const { line } = await failing("/header-trap", "on_trap");
     expect(line).toMatch(/header_filter/);
+  });
+
+  it("a trap in the body filter (headers already sent) cuts the response and is logged", async () => {
+    const mark = ngx.logSize();
+    const outcome = await ngx.get("/body-trap").then(
+      (res) => `${res.status} ${res.text}`,
+      (e: Error) => `connection error: ${e.message}`,
+    );
+    expect(outcome).not.toBe("200 content ok\n"); // the client never gets the complete body
+    const line = await ngx.waitForLog(/export "on_trap" \(phase body_filter\)/, mark);
+    expect(line).toMatch(/probe\.wasm.*unreachable/);
+    expect((await ngx.get("/ok")).status).toBe(200);
+  });
+
+  it("a trap in the log phase only logs: the response was already complete", async () => {
+    const mark = ngx.logSize();
+    const res = await ngx.get("/log-trap");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("content ok\n");
+    const line = await ngx.waitForLog(/export "on_trap" \(phase log\)/, mark);
+    expect(line).toMatch(/probe\.wasm.*unreachable/);
   });
 });
