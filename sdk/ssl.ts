@@ -4,10 +4,15 @@ import { fetchString, ptr, utf8 } from "./internal/buffer";
 
 /** TLS alert numbers for `Ssl.rejectHandshake` (RFC 8446 §6). */
 export namespace SslAlert {
+  /** 40: generic refusal (the default of `rejectHandshake`). */
   export const HANDSHAKE_FAILURE: i32 = 40;
+  /** 49: the client is not allowed to connect. */
   export const ACCESS_DENIED: i32 = 49;
+  /** 70: the client's TLS version is not accepted. */
   export const PROTOCOL_VERSION: i32 = 70;
+  /** 80: a server-side failure unrelated to the client. */
   export const INTERNAL_ERROR: i32 = 80;
+  /** 112: no certificate for the requested server name (SNI). */
   export const UNRECOGNIZED_NAME: i32 = 112;
 }
 
