@@ -1,0 +1,67 @@
+// `ngxwasm build [entry…] [--out-dir DIR] [--wat] [--debug] [--no-validate]`
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { buildGuests } from "../build.js";
+import { displayPath, err, formatSize, out, UsageError } from "../format.js";
+import { validateFile } from "../validate.js";
+
+export interface BuildCommandOptions {
+  outDir: string;
+  wat?: boolean;
+  debug?: boolean;
+  validate: boolean;
+}
+
+export async function runBuild(entries: string[], options: BuildCommandOptions): Promise<number> {
+  if (entries.length === 0) {
+    if (!existsSync(join(process.cwd(), "index.ts"))) {
+      throw new UsageError("no guest given and there is no index.ts here — pass a guest directory or .ts file (e.g. ngxwasm build guests/hello)");
+    }
+    entries = ["."];
+  }
+  const results = await buildGuests(entries, { outDir: options.outDir, wat: options.wat, debug: options.debug });
+  let failed = 0;
+  for (const result of results) {
+    const entry = displayPath(result.entry);
+    if (!result.ok) {
+      failed++;
+      err(`failed ${entry}:`);
+      for (const e of result.errors) err(e.replace(/^/gm, "  "));
+      continue;
+    }
+    out(`built ${entry} → ${displayPath(result.wasmPath)} (${formatSize(result.size ?? 0)})`);
+    if (!options.validate) continue;
+    const { problems } = await validateFile(result.wasmPath, { fileName: displayPath(result.wasmPath) });
+    if (problems.length) failed++;
+    for (const p of problems) err(p.message);
+  }
+  if (failed) err(`${failed} of ${results.length} guest${results.length === 1 ? "" : "s"} failed`);
+  return failed ? 1 : 0;
+}
+
+export function register(program: Command, finish: (code: number) => void): void {
+  program
+    .command("build")
+    .description("compile AssemblyScript guests to WebAssembly and validate them")
+    .argument("[entry...]", "guest directories (holding index.ts) or .ts files (default: the current directory)")
+    .option("-o, --out-dir <dir>", "where <name>.wasm files are written", "build")
+    .option("--wat", "also write the text format (<name>.wat)")
+    .option("--debug", "no optimisation, with debug information")
+    .option("--no-validate", "skip validating the built modules")
+    .addHelpText(
+      "after",
+      `
+All guests compile in one process with the project's compiler settings (never an
+asconfig.json in the working directory) and the SDK's runtime hooks, so a built
+guest imports nothing but ngx_wasm ABI functions. A guest's name is its directory
+name (dir/index.ts) or its file name.
+Exit code: 0 all built and valid, 1 a guest failed, 2 usage error.
+
+Examples:
+  $ ngxwasm build guests/hello                  # → build/hello.wasm
+  $ ngxwasm build guests/*/ --out-dir build/guests
+  $ cd guests/hello && ngxwasm build --wat`,
+    )
+    .action(async (entries: string[], options: BuildCommandOptions) => finish(await runBuild(entries, options)));
+}

@@ -1,0 +1,57 @@
+// `ngxwasm validate <file.wasm> [--export NAME]… [--phase PHASE]`
+import type { Command } from "commander";
+import { collect, err, out, UsageError } from "../format.js";
+import { PHASE_NAMES, type Phase } from "../../host-abi/tables.js";
+import { isPhase, validateFile } from "../validate.js";
+
+export interface ValidateCommandOptions {
+  export: string[];
+  phase?: string;
+}
+
+/** A `--phase` value checked against the ABI's phases (usage error otherwise). */
+export function parsePhase(name: string | undefined): Phase | undefined {
+  if (name === undefined) return undefined;
+  if (!isPhase(name)) throw new UsageError(`unknown phase "${name}" — use one of: ${PHASE_NAMES.join(", ")}`);
+  return name;
+}
+
+export async function runValidate(file: string, options: ValidateCommandOptions): Promise<number> {
+  const phase = parsePhase(options.phase);
+  const { problems } = await validateFile(file, { exports: options.export, phase });
+  for (const p of problems) err(p.message);
+  if (problems.length) {
+    err(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
+    return 1;
+  }
+  const checked = [
+    options.export.length ? `exports ${options.export.join(", ")}` : "",
+    phase ? `phase ${phase}` : "",
+  ].filter(Boolean);
+  out(`${file}: ok${checked.length ? ` (${checked.join("; ")})` : ""}`);
+  return 0;
+}
+
+export function register(program: Command, finish: (code: number) => void): void {
+  program
+    .command("validate")
+    .description("check that a .wasm module can run as an ngx_wasm guest")
+    .argument("<file.wasm>", "the module to check")
+    .option("-e, --export <name>", "a handler export that must exist with type () -> i32 (repeatable)", collect, [])
+    .option("-p, --phase <phase>", `every imported host function must be allowed in this phase (${PHASE_NAMES.join(", ")})`)
+    .addHelpText(
+      "after",
+      `
+Checks: the file is WebAssembly; it exports its memory as "memory"; each --export
+is a function () -> i32; every import is an ngx_wasm ABI function from "env" with
+its exact type (and, with --phase, allowed in that phase); no SIMD, threads, tail
+calls or memory64 (the nginx host cannot compile them).
+Exit code: 0 ok, 1 problems found (one line each), 2 usage error.
+
+Examples:
+  $ ngxwasm validate build/hello.wasm
+  $ ngxwasm validate build/hello.wasm --export on_content --phase content
+  $ ngxwasm validate build/logger.wasm -e on_log -p log`,
+    )
+    .action(async (file: string, options: ValidateCommandOptions) => finish(await runValidate(file, options)));
+}

@@ -1,0 +1,244 @@
+// The guest validator: every rule a module must pass before nginx can run it,
+// each broken rule reported as one line naming the file, the item and the fix.
+// ABI facts come from the generated tables (host-abi/tables.ts); the module's
+// structure from the host's reader (host/wasm-module.ts); wasm features from
+// wabt.js, which validates the whole module and knows every opcode.
+import { readFileSync, statSync } from "node:fs";
+import wabtInit from "wabt";
+import {
+  HOST_FUNCTION_BY_NAME,
+  IMPORT_MODULE,
+  MEMORY_EXPORT,
+  PHASE_NAMES,
+  PHASES,
+  type HostFunctionInfo,
+  type Phase,
+} from "../host-abi/tables.js";
+import { formatFuncType, readModuleShape, type FuncType, type ModuleShape } from "../host/wasm-module.js";
+
+export type ProblemCode =
+  | "not_wasm"
+  | "invalid_module"
+  | "unsupported_feature"
+  | "no_memory_export"
+  | "missing_export"
+  | "export_not_function"
+  | "export_type"
+  | "import_module"
+  | "import_kind"
+  | "runtime_import"
+  | "unknown_import"
+  | "import_type"
+  | "phase";
+
+export interface Problem {
+  code: ProblemCode;
+  /** the export, import or feature the problem is about */
+  item?: string;
+  /** one line: `<file>: <what is wrong> — <what to do>` */
+  message: string;
+}
+
+export interface ValidateOptions {
+  /** handler exports that must exist with type `() -> i32` */
+  exports?: readonly string[];
+  /** every imported function must be allowed in this phase */
+  phase?: Phase;
+  /** how the module is named in messages (default "module") */
+  fileName?: string;
+}
+
+export const HANDLER_TYPE: FuncType = { params: [], results: ["i32"] };
+
+/** The type an ABI function must be imported with: every parameter and the result are i32. */
+export function abiFunctionType(info: HostFunctionInfo): FuncType {
+  return { params: info.params.map(() => "i32"), results: ["i32"] };
+}
+
+/** WebAssembly features the nginx host's compiler (wasm2c 1.0.32) cannot compile, as wabt.js names them. */
+const UNSUPPORTED_FEATURES = {
+  simd: "SIMD (v128 types or instructions)",
+  threads: "threads (shared memory or atomic instructions)",
+  tail_call: "tail calls (return_call instructions)",
+  memory64: "64-bit memory (memory64)",
+} as const;
+type Feature = keyof typeof UNSUPPORTED_FEATURES;
+
+/** AssemblyScript runtime imports that `ngxwasm build` replaces with sdk/runtime.ts. */
+const RUNTIME_IMPORTS: Readonly<Record<string, string>> = {
+  abort: "abort(), failed assertions and runtime errors",
+  trace: "trace()",
+  seed: "Math.random()",
+};
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+let wabtReady: ReturnType<typeof wabtInit> | undefined;
+
+/** wabt's first error line for `bytes` read and validated with these features, or null when valid. */
+async function wabtError(bytes: Uint8Array, features: Record<Feature, boolean>): Promise<string | null> {
+  const wabt = await (wabtReady ??= wabtInit());
+  try {
+    const module = wabt.readWasm(bytes, { readDebugNames: false, check: true, ...features });
+    try {
+      // wabt.js validates with the features it is given (its typings omit the parameter).
+      (module as unknown as { validate(features: object): void }).validate(features);
+    } finally {
+      module.destroy();
+    }
+    return null;
+  } catch (e) {
+    const lines = (e as Error).message.split("\n").map((l) => l.trim());
+    return lines.find((l) => /error:/.test(l))?.replace(/^.*?error:\s*/, "") ?? lines[0] ?? "invalid module";
+  }
+}
+
+/**
+ * Check a module: valid, no feature the host cannot compile, `memory` exported,
+ * the handler exports present with type `() -> i32`, every import an ABI
+ * function from `env` with its exact type, and (with `phase`) allowed there.
+ */
+export async function validateModule(bytes: Uint8Array, options: ValidateOptions = {}): Promise<Problem[]> {
+  const file = options.fileName ?? "module";
+  const problems: Problem[] = [];
+  const report = (code: ProblemCode, item: string | undefined, message: string) =>
+    problems.push({ code, item, message: `${file}: ${message}` });
+
+  if (bytes.length < 8 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
+    report("not_wasm", undefined, "not a WebAssembly module (no \\0asm header) — pass a .wasm file built with `ngxwasm build`");
+    return problems;
+  }
+
+  // Valid at all (with every feature on), then which unsupported features it needs.
+  const all = { simd: true, threads: true, tail_call: true, memory64: true };
+  const invalid = await wabtError(bytes, all);
+  if (invalid) {
+    report("invalid_module", undefined, `not a valid WebAssembly module: ${invalid} — rebuild it with \`ngxwasm build\``);
+    return problems;
+  }
+  for (const feature of Object.keys(UNSUPPORTED_FEATURES) as Feature[]) {
+    if (await wabtError(bytes, { ...all, [feature]: false })) {
+      report(
+        "unsupported_feature",
+        feature,
+        `uses ${UNSUPPORTED_FEATURES[feature]}, which the nginx host's compiler (wasm2c) cannot compile — rebuild without it (\`ngxwasm build\` disables it)`,
+      );
+    }
+  }
+
+  const shape = readModuleShape(bytes);
+  checkMemory(shape, report);
+  for (const name of options.exports ?? []) checkHandlerExport(shape, name, report);
+  checkImports(shape, options.phase, report);
+  return problems;
+}
+
+type Report = (code: ProblemCode, item: string | undefined, message: string) => void;
+
+function checkMemory(shape: ModuleShape, report: Report): void {
+  const memory = shape.exports.find((e) => e.name === MEMORY_EXPORT);
+  if (!memory) {
+    report(
+      "no_memory_export",
+      MEMORY_EXPORT,
+      `exports no memory named "${MEMORY_EXPORT}" — a guest must export its linear memory as "${MEMORY_EXPORT}" (AssemblyScript does unless --noExportMemory)`,
+    );
+  } else if (memory.kind !== "memory") {
+    report("no_memory_export", MEMORY_EXPORT, `export "${MEMORY_EXPORT}" is a ${memory.kind}, not a memory — export the linear memory under that name`);
+  }
+}
+
+function checkHandlerExport(shape: ModuleShape, name: string, report: Report): void {
+  const found = shape.exports.find((e) => e.name === name);
+  if (!found) {
+    const functions = shape.exports.filter((e) => e.kind === "function").map((e) => e.name);
+    report(
+      "missing_export",
+      name,
+      `export "${name}" is missing (exported functions: ${functions.join(", ") || "none"}) — add \`export function ${name}(): i32\` to the guest or pass the right export name`,
+    );
+  } else if (found.kind !== "function") {
+    report("export_not_function", name, `export "${name}" is a ${found.kind}, not a function — a handler is a function of type ${formatFuncType(HANDLER_TYPE)}`);
+  } else if (formatFuncType(found.type!) !== formatFuncType(HANDLER_TYPE)) {
+    report(
+      "export_type",
+      name,
+      `export "${name}" has type ${formatFuncType(found.type!)} but a handler must be ${formatFuncType(HANDLER_TYPE)} — declare it as \`export function ${name}(): i32\``,
+    );
+  }
+}
+
+function checkImports(shape: ModuleShape, phase: Phase | undefined, report: Report): void {
+  const phaseInfo = phase ? PHASES.find((p) => p.name === phase) : undefined;
+  for (const imp of shape.imports) {
+    const item = `${imp.module}.${imp.name}`;
+    if (imp.module !== IMPORT_MODULE) {
+      report(
+        "import_module",
+        item,
+        `import "${item}" is not from module "${IMPORT_MODULE}" — a guest may import only ngx_wasm ABI functions from "${IMPORT_MODULE}" (no WASI or other modules)`,
+      );
+      continue;
+    }
+    if (imp.kind !== "function") {
+      report("import_kind", item, `import "${item}" is a ${imp.kind} — a guest may import only ABI functions; it must define and export its own memory`);
+      continue;
+    }
+    const info = HOST_FUNCTION_BY_NAME.get(imp.name);
+    if (!info) {
+      const hook = RUNTIME_IMPORTS[imp.name];
+      if (hook) {
+        report(
+          "runtime_import",
+          item,
+          `import "${item}" is AssemblyScript's runtime hook for ${hook}, not an ngx_wasm ABI function — build with \`ngxwasm build\`, which wires the SDK's replacement (sdk/runtime.ts)`,
+        );
+      } else {
+        report("unknown_import", item, `import "${item}" is not an ngx_wasm ABI v1 function — remove it; the ABI's functions are listed in host-abi/abi.md`);
+      }
+      continue;
+    }
+    const expected = formatFuncType(abiFunctionType(info));
+    const actual = formatFuncType(imp.type!);
+    if (actual !== expected) {
+      report("import_type", item, `import "${item}" has type ${actual} but the ABI defines ${expected} — fix its declaration (sdk/raw.ts has the right one)`);
+    }
+    if (phaseInfo && !info.phases.includes(phaseInfo.name)) {
+      report(
+        "phase",
+        item,
+        `import "${item}" is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — don't call it from a ${phaseInfo.name} handler`,
+      );
+    }
+  }
+}
+
+/** Read and validate a .wasm file; a missing or unreadable file is a problem too. */
+export async function validateFile(
+  path: string,
+  options: Omit<ValidateOptions, "fileName"> & { fileName?: string } = {},
+): Promise<{ bytes?: Uint8Array; problems: Problem[] }> {
+  const file = options.fileName ?? path;
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new Error("is a directory");
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+    return {
+      problems: [{ code: "not_wasm", message: `${file}: cannot read the file (${reason}) — pass the path of a .wasm file (build one with \`ngxwasm build\`)` }],
+    };
+  }
+  return { bytes, problems: await validateModule(bytes, { ...options, fileName: file }) };
+}
+
+/** Phases in which every imported ABI function may be called (the phases the module can serve). */
+export function phasesAllowing(importNames: readonly string[]): Phase[] {
+  return PHASE_NAMES.filter((phase) =>
+    importNames.every((name) => HOST_FUNCTION_BY_NAME.get(name)?.phases.includes(phase) ?? false),
+  );
+}
+
+export function isPhase(name: string): name is Phase {
+  return (PHASE_NAMES as readonly string[]).includes(name);
+}
