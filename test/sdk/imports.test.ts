@@ -1,7 +1,7 @@
 // Every guest built with the SDK must import only ABI functions, with the ABI's
 // exact types (no env.abort, env.trace, env.seed, WASI), export its memory, and
 // export only handlers of type () -> i32.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../host-abi/generate.js";
@@ -10,10 +10,12 @@ import { formatFuncType, readModuleShape } from "../../host/wasm-module.js";
 import { buildGuest } from "../support/guests.js";
 
 const root = projectRoot();
-const guestDirs = [
-  ...readdirSync(join(root, "guests")).map((d) => `guests/${d}`),
-  ...readdirSync(join(root, "test/guests")).filter((d) => d.startsWith("sdk-")).map((d) => `test/guests/${d}`),
-];
+/** Sub-directories of `parent` (relative to the root) holding an index.ts guest. */
+const guestsIn = (parent: string) =>
+  readdirSync(join(root, parent), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, parent, d.name, "index.ts")))
+    .map((d) => `${parent}/${d.name}`);
+const guestDirs = [...guestsIn("guests"), ...guestsIn("test/guests").filter((d) => d.includes("/sdk-"))];
 
 describe("SDK-built guests import only the ABI", () => {
   it("finds the example and SDK test guests", () => {
