@@ -13,6 +13,7 @@ MODULE_SO="$ROOT/build/module/ngx_http_wasm_module.so"
 GUESTS_DIR="$ROOT/build/guests"
 BASE_URL="http://127.0.0.1:18080"
 NGX=("$NGINX" -p "$TREE/" -c nginx.conf)
+NGX_LOGGED=("${NGX[@]}" -e run/error.log)   # start/reload: notices go to the log, not the terminal
 
 die() { echo "start.sh: $*" >&2; exit 1; }
 
@@ -24,21 +25,29 @@ mkdir -p "$TREE/run/tmp" "$TREE/cache" "$TREE/wasm" "$TREE/conf.d"
 # name -> how it is served (see each guest's header comment). A filter guest
 # needs a content source; the rewrite guest runs for every URL no other
 # location claims and falls through to a `return` that shows what it set.
-declare -A LOCATION PHASE EXPORT CURL
-declare -A EXTRA1 EXTRA2
+declare -A LOCATION PHASE EXPORT EXTRA CURL   # EXTRA: directives, one per line
 LOCATION[hello]=/hello;         PHASE[hello]=content;         EXPORT[hello]=on_content
 CURL[hello]="curl -i $BASE_URL/hello"
 LOCATION[echo]=/echo;           PHASE[echo]=content;          EXPORT[echo]=on_content
 CURL[echo]="curl -s '$BASE_URL/echo/x?a=1&tag=x&tag=y' -H 'X-Request-Id: 42'"
 LOCATION[rewrite]=/;            PHASE[rewrite]=rewrite;       EXPORT[rewrite]=on_rewrite
-EXTRA1[rewrite]='return 200 "fell through to nginx: $uri, X-Guest: $http_x_guest\n";'
+EXTRA[rewrite]='default_type text/plain;
+return 200 "fell through to nginx: $uri, X-Guest: $http_x_guest\n";'
 CURL[rewrite]="curl -i '$BASE_URL/old/page?x=1'   # 301 to /new/page?x=1; then: curl -i $BASE_URL/new/page"
 LOCATION[uppercase]=/uppercase; PHASE[uppercase]=body_filter; EXPORT[uppercase]=on_body
-EXTRA1[uppercase]='header_filter_by_wasm wasm/uppercase.wasm on_header;'
-EXTRA2[uppercase]='alias html/static/sample.txt;'
+EXTRA[uppercase]='header_filter_by_wasm wasm/uppercase.wasm on_header;
+default_type text/plain;
+alias html/static/sample.txt;'
 CURL[uppercase]="curl -i $BASE_URL/uppercase   # html/static/sample.txt, upper-cased"
+LOCATION[auth]=/auth;           PHASE[auth]=access;           EXPORT[auth]=on_access
+EXTRA[auth]='default_type text/plain;
+alias html/static/sample.txt;'
+CURL[auth]="curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
 
-# A tree that is already broken would make every guest look unsupported.
+# Snippets of the examples are regenerated below; drop the old ones first (an
+# interrupted run may have left one behind). A tree that is still broken
+# (a snippet installed by hand) would make every guest look unsupported.
+for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf"; done
 "${NGX[@]}" -t -q 2>/dev/null || { "${NGX[@]}" -t -q || true; die "nginx -t fails before installing anything: fix $TREE/conf.d/ first"; }
 
 installed=()
@@ -47,13 +56,19 @@ for wasm in "$GUESTS_DIR"/*.wasm; do
   # Examples without an entry above are content handlers at /<name> by convention.
   args=(install "$wasm" --tree "$TREE" --location "${LOCATION[$name]:-/$name}"
         --phase "${PHASE[$name]:-content}" --export "${EXPORT[$name]:-on_content}")
-  [ -n "${EXTRA1[$name]:-}" ] && args+=(--directive "${EXTRA1[$name]}")
-  [ -n "${EXTRA2[$name]:-}" ] && args+=(--directive "${EXTRA2[$name]}")
-  node "$ROOT/bin/ngxwasm.js" "${args[@]}" >/dev/null
+  while IFS= read -r directive; do
+    [ -n "$directive" ] && args+=(--directive "$directive")
+  done <<<"${EXTRA[$name]:-}"
+  if ! msg="$(node "$ROOT/bin/ngxwasm.js" "${args[@]}" 2>&1)"; then
+    echo "not serving $name: $msg"
+    continue
+  fi
   # Guests that need what this host lacks (shared dict, subrequests, …) fail
   # nginx -t: leave them out and say why.
   if ! out="$("${NGX[@]}" -t -q 2>&1)"; then
-    echo "not serving $name: $(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
+    reason="$(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
+    reason="${reason% in /*}"                      # drop " in <conf file>:<line>"
+    echo "not serving $name: ${reason//"$TREE/"/nginx/}"
     rm -f "$TREE/conf.d/$name.conf" "$TREE/wasm/$name.wasm"
     continue
   fi
@@ -70,13 +85,13 @@ if pid="$(running_pid)"; then
   if [ "$MODULE_SO" -nt "$TREE/run/nginx.pid" ]; then
     echo "host module rebuilt since nginx started: restarting"
     bash "$TREE/stop.sh"
-    "${NGX[@]}"
+    "${NGX_LOGGED[@]}"
   else
     echo "nginx already running (pid $pid): reloading"
-    "${NGX[@]}" -s reload
+    "${NGX_LOGGED[@]}" -s reload
   fi
 else
-  "${NGX[@]}"
+  "${NGX_LOGGED[@]}"
 fi
 
 echo "nginx serves the ngxwasm examples on $BASE_URL (log: nginx/run/error.log; stop: make stop)"
