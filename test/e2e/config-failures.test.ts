@@ -11,10 +11,9 @@ describe("config-time guest failures (nginx -t)", () => {
   beforeAll(async () => {
     ngx = await Nginx.create("config-failures");
     ngx.addGuest("probe", await watGuest("probe"));
-    for (const name of ["no-memory", "import-abort", "import-wasi", "import-mistyped", "import-shm"]) {
+    for (const name of ["no-memory", "import-abort", "import-wasi", "import-mistyped", "import-shm", "simd"]) {
       ngx.addGuest(name, await watGuest(name));
     }
-    ngx.addGuest("simd", await watGuest("simd", { simd: true }));
     ngx.addFile("wasm/text.wasm", "this is not WebAssembly\n");
   });
 

@@ -1,6 +1,7 @@
-// Hand-written WebAssembly text fixtures (test/e2e/guests/*.wat) compiled
-// with wabt.js into build/test-guests/wat/<name>.wasm. WAT gives exact control
-// over what a guest imports, exports and does, which failure fixtures need.
+// Hand-written WebAssembly text fixtures (test/e2e/guests/*.wat), assembled
+// by test/support/wat.ts into build/test-guests/wat/<name>.wasm. WAT gives
+// exact control over what a guest imports, exports and does, which failure
+// fixtures need.
 //
 // One convenience on top of plain WAT: `(str "text")` expands to the two
 // operands `(i32.const PTR) (i32.const LEN)` of a string placed in a data
@@ -8,8 +9,8 @@
 // `(call $write (str "hello\n"))`.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import initWabt from "wabt";
 import { projectRoot } from "../../host-abi/generate.js";
+import { wat } from "../support/wat.js";
 
 const GUESTS_DIR = join(projectRoot(), "test", "e2e", "guests");
 const OUT_DIR = join(projectRoot(), "build", "test-guests", "wat");
@@ -42,26 +43,19 @@ export function expandStrings(wat: string): string {
   return `${body.slice(0, close)}\n${segments.join("\n")}\n)${body.slice(close + 1)}`;
 }
 
-/** Compile WAT text to wasm bytes. `simd` allows SIMD (for the fixture the host must reject). */
-export async function watToWasm(name: string, wat: string, features: { simd?: boolean } = {}): Promise<Uint8Array> {
-  const wabt = await initWabt();
-  const mod = wabt.parseWat(`${name}.wat`, expandStrings(wat), { bulk_memory: true, ...features });
-  try {
-    mod.validate();
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
+/** Assemble fixture WAT text (with `(str …)` strings) into wasm bytes. */
+export function watToWasm(name: string, text: string): Promise<Uint8Array> {
+  return wat(expandStrings(text), `${name}.wat`);
 }
 
 const built = new Map<string, Promise<string>>();
 
 /** Build test/e2e/guests/<name>.wat once per process; returns the .wasm path. */
-export function watGuest(name: string, features: { simd?: boolean } = {}): Promise<string> {
+export function watGuest(name: string): Promise<string> {
   let p = built.get(name);
   if (!p) {
     p = (async () => {
-      const bytes = await watToWasm(name, readFileSync(join(GUESTS_DIR, `${name}.wat`), "utf8"), features);
+      const bytes = await watToWasm(name, readFileSync(join(GUESTS_DIR, `${name}.wat`), "utf8"));
       mkdirSync(OUT_DIR, { recursive: true });
       const out = join(OUT_DIR, `${name}.wasm`);
       // test files run in parallel workers: never let one read a half-written file
