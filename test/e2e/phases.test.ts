@@ -84,6 +84,11 @@ describe("phase directives in nginx", () => {
       // a new request gets a new instance: the count starts again
       expect((await ngx.get("/yield")).text).toBe("resumed after yields=3");
     });
+
+    it("keeps each request's guest state apart when yielding requests interleave", async () => {
+      const all = await Promise.all(Array.from({ length: 24 }, () => ngx.get("/yield")));
+      expect(all.map((r) => `${r.status} ${r.text}`)).toEqual(all.map(() => "200 resumed after yields=3"));
+    });
   });
 
   describe("rewrite_by_wasm", () => {

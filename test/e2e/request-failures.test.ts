@@ -20,11 +20,14 @@ describe("request-time guest failures", () => {
         location = /trap      { content_by_wasm ${probe} on_trap; }
         location = /oob       { content_by_wasm ${probe} on_oob; }
         location = /fail      { content_by_wasm ${probe} on_fail; }
+        location = /div0      { content_by_wasm ${probe} on_div0; }
+        location = /recurse   { content_by_wasm ${probe} on_recurse; }
         location = /loop      { content_by_wasm ${probe} on_loop; }
         location = /loop-long { wasm_time_limit 600ms; content_by_wasm ${probe} on_loop; }
         location = /rewrite-trap { rewrite_by_wasm ${probe} on_trap; content_by_wasm ${probe} on_content; }
         location = /access-fail  { access_by_wasm ${probe} on_fail; content_by_wasm ${probe} on_content; }
         location = /header-trap  { content_by_wasm ${probe} on_content; header_filter_by_wasm ${probe} on_trap; }
+        location = /wrong-phase  { content_by_wasm ${probe} on_content; header_filter_by_wasm ${probe} on_write_twice; }
         location = /body-trap    { content_by_wasm ${probe} on_content; body_filter_by_wasm ${probe} on_trap; }
         location = /log-trap     { content_by_wasm ${probe} on_content; log_by_wasm ${probe} on_trap; }
     }`);
@@ -71,6 +74,23 @@ describe("request-time guest failures", () => {
     const { line } = await failing("/fail", "on_fail");
     expect(line).toMatch(/content/);
     expect(line).toMatch(/\b7\b/);
+  });
+
+  it("integer division by zero → 500 with a divide-by-zero trap", async () => {
+    const { line } = await failing("/div0", "on_div0");
+    expect(line).toMatch(/divide by zero|division by zero/i);
+  });
+
+  it("unbounded recursion → 500 with a stack-exhaustion trap (the worker survives)", async () => {
+    const { line } = await failing("/recurse", "on_recurse");
+    expect(line).toMatch(/stack|exhaust/i);
+  });
+
+  it("a host call outside its phase traps, naming the function and the phase", async () => {
+    // resp_write is not allowed in the header filter
+    const { line } = await failing("/wrong-phase", "on_write_twice");
+    expect(line).toMatch(/header_filter/);
+    expect(line).toMatch(/ngx_wasm_resp_write/);
   });
 
   it("a runaway loop is stopped at the inherited wasm_time_limit (50ms)", async () => {

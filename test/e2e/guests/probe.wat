@@ -219,6 +219,15 @@
   (func (export "on_fail") (result i32)
     (i32.const 7))
 
+  (func (export "on_div0") (result i32)
+    (i32.div_s (i32.const 1) (i32.sub (global.get $yields) (global.get $yields))))
+
+  (func $recurse (param $n i32) (result i32)
+    (i32.add (i32.const 1) (call $recurse (i32.add (local.get $n) (i32.const 1)))))
+
+  (func (export "on_recurse") (result i32)
+    (call $recurse (i32.const 0)))
+
   (func (export "on_loop") (result i32)
     (loop $forever (br $forever))
     (i32.const 0))
