@@ -201,6 +201,14 @@ export const CASES: ConformanceCase[] = [
     request: { uri: "/fail" },
     expect: { status: 500 },
   },
+  {
+    name: "content: unbounded recursion (stack exhaustion) answers 500",
+    guest: { wat: "probe" },
+    phase: "content",
+    export: "on_recurse",
+    request: { uri: "/recurse" },
+    expect: { status: 500 },
+  },
 
   // ---- rewrite / access
   {
@@ -257,6 +265,15 @@ export const CASES: ConformanceCase[] = [
       headers: { "x-header-filter": "seen", "x-seen-content-type": "application/json", "content-type": "application/json" },
       body: '{"a":1}',
     },
+  },
+  {
+    name: "header filter: a host call outside the phase (resp_write) answers 500",
+    guest: { wat: "probe" },
+    phase: "header_filter",
+    export: "on_write_twice",
+    request: { uri: "/header-filter-wrong-phase" },
+    response: { status: 200, contentType: "text/plain", body: "upstream" },
+    expect: { status: 500, headers: { "x-header-filter": null } },
   },
   {
     name: "body filter: replaces the (single, last) chunk",
