@@ -46,6 +46,9 @@ export async function runInstall(file: string, options: InstallCommandOptions): 
       `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand`,
     );
   }
+  if (!phase.contexts.includes("location") && options.location !== undefined) {
+    throw new UsageError(`--location does not apply to ${phase.directive}: it is a server-level directive — drop --location`);
+  }
   const name = options.name ?? basename(file).replace(/\.wasm$/, "");
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
     throw new UsageError(`"${name}" is not a usable guest name (letters, digits, _ . -) — pass --name`);

@@ -1,0 +1,62 @@
+// `ngxwasm inspect`: exports with types, imports with their ABI areas, the
+// phases a module can serve and its conventional handler exports.
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureCliBuilt, fixtureWasm, runCli } from "./cli.js";
+
+beforeAll(ensureCliBuilt);
+
+describe("ngxwasm inspect", () => {
+  it("prints exports, imports, areas, phases and handlers", async () => {
+    const r = await runCli(["inspect", await fixtureWasm("ok")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok\.wasm {2}\d+ B \(\d+ bytes\)/);
+    expect(r.stdout).toMatch(/^ {2}memory +memory$/m);
+    expect(r.stdout).toMatch(/^ {2}on_content +function \(\) -> i32$/m);
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_resp_write +\(i32, i32\) -> i32 +\[response\]$/m);
+    expect(r.stdout).toMatch(/^ABI areas: response \(response status, headers and body\)$/m);
+    expect(r.stdout).toMatch(/^phases it can serve: server_rewrite, rewrite, access, content$/m);
+    expect(r.stdout).toMatch(/^handlers: on_content → content_by_wasm$/m);
+    expect(r.stdout).not.toMatch(/problems/);
+  });
+
+  it("--json gives the same facts as one object", async () => {
+    const r = await runCli(["inspect", await fixtureWasm("phase-violation"), "--json"]);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.size).toBeGreaterThan(8);
+    expect(info.exports).toEqual([
+      { name: "memory", kind: "memory" },
+      { name: "on_log", kind: "function", type: "() -> i32" },
+    ]);
+    expect(info.imports).toEqual([
+      {
+        module: "env",
+        name: "ngx_wasm_resp_write",
+        kind: "function",
+        type: "(i32, i32) -> i32",
+        area: "response",
+        phases: ["server_rewrite", "rewrite", "access", "content"],
+      },
+    ]);
+    expect(info.areas.map((a: { area: string }) => a.area)).toEqual(["response"]);
+    expect(info.phases).toEqual(["server_rewrite", "rewrite", "access", "content"]);
+    // on_log is named for the log phase, which this module cannot serve (see phases).
+    expect(info.handlers).toEqual([{ export: "on_log", phases: ["log"], directives: ["log_by_wasm"] }]);
+    expect(info.problems).toEqual([]);
+  });
+
+  it("lists a module's problems and the imports outside the ABI", async () => {
+    const r = await runCli(["inspect", await fixtureWasm("abort-import")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}env\.abort +\(i32, i32, i32, i32\) -> \(\) +\[not in the ABI\]$/m);
+    expect(r.stdout).toMatch(/^phases it can serve: none$/m);
+    expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*abort-import\.wasm: import "env\.abort" is AssemblyScript's runtime hook/m);
+  });
+
+  it("a file that is not WebAssembly → exit 1", async () => {
+    const r = await runCli(["inspect", "package.json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/package\.json: not a WebAssembly module/);
+  });
+});
