@@ -2,17 +2,18 @@
 // module, a private prefix under build/nginx-tests/, free loopback ports, and
 // a generated nginx.conf around the http-block text a test supplies.
 //
-//   const ngx = await Nginx.create("directives");          // prefix + one free port
-//   const wasm = ngx.addFile("wasm/hello.wasm", await buildGuest("guests/hello"));
-//   ngx.configure(`server { listen ${ngx.listen()}; location / { content_by_wasm ${wasm} on_content; } }`);
-//   await ngx.start();                                       // throws with nginx's output on failure
-//   const res = await ngx.get("/");                          // { status, headers, body, text }
-//   await ngx.stop();                                        // in afterAll; never leaves a process behind
+//   const ngx = await Nginx.create("directives");      // prefix + one free port
+//   const wasm = ngx.addGuest("hello", await buildGuest("guests/hello"));   // "wasm/hello.wasm"
+//   await ngx.start(`server { listen ${ngx.listen()}; location / { content_by_wasm ${wasm} on_content; } }`);
+//   const res = await ngx.get("/");                      // { status, headers, body, text }
+//   await ngx.stop();                                    // in afterAll; never leaves a process behind
 //
 // nginx runs with `daemon off` as a child of the test process, in its own
 // process group, so a crashed test run can still kill master and workers.
+// Prefixes (config, error.log, compiled guests) stay for post-mortems and are
+// swept an hour later by the next create().
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -134,6 +135,15 @@ export interface CommandResult {
   output: string;
 }
 
+/** Remove test prefixes of earlier runs (older than an hour). */
+function sweepOldPrefixes(): void {
+  for (const name of readdirSync(TESTS_DIR)) {
+    const dir = join(TESTS_DIR, name);
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st && Date.now() - st.mtimeMs > 3_600_000) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const running = new Set<ChildProcess>();
 // Last resort if a test file dies without reaching afterAll: kill every nginx
 // process group we started (master and workers).
@@ -164,6 +174,7 @@ export class Nginx {
   static async create(label: string, options: NginxOptions = {}): Promise<Nginx> {
     if (options.module ?? true) await ensureModule();
     mkdirSync(TESTS_DIR, { recursive: true });
+    sweepOldPrefixes();
     const prefix = mkdtempSync(join(TESTS_DIR, `${label}-`));
     for (const d of ["tmp", "wasm", "html"]) mkdirSync(join(prefix, d), { recursive: true });
     const ports: number[] = [];
@@ -393,11 +404,6 @@ ${http}
 
   get(path: string, headers?: Record<string, string>): Promise<HttpResponse> {
     return this.fetch(path, { headers });
-  }
-
-  /** Remove the prefix directory (call after stop() when the logs are not wanted). */
-  removePrefix(): void {
-    rmSync(this.prefix, { recursive: true, force: true });
   }
 }
 
