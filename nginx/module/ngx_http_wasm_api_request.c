@@ -202,7 +202,12 @@ Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
-    if (!ctx->body_read) {
+    /* a request without a body (no Content-Length, not chunked) has none
+     * to read: -1, as for a body that was not read */
+    if (!ctx->body_read
+        || (wi->request->headers_in.content_length_n <= 0
+            && !wi->request->headers_in.chunked))
+    {
         return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
     }
 
