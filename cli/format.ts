@@ -1,4 +1,5 @@
 // Small output helpers shared by the commands.
+import { Option } from "commander";
 import { isAbsolute, relative } from "node:path";
 
 /** `812 B`, `2.6 KB`, `1.3 MB`. */
@@ -25,7 +26,9 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** commander option parser for repeatable options. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** A repeatable option (`--export a --export b` → ["a", "b"]), empty by default. */
+export function repeatable(flags: string, description: string): Option {
+  return new Option(flags, `${description} (repeatable)`)
+    .argParser((value: string, previous: string[]) => [...previous, value])
+    .default([], "none");
 }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
-import { collect, displayPath, err, out, UsageError } from "../format.js";
+import { displayPath, err, out, repeatable, UsageError } from "../format.js";
 import { validateFile } from "../validate.js";
 import { parsePhase } from "./validate.js";
 
@@ -91,7 +91,7 @@ export function register(program: Command, finish: (code: number) => void): void
     .option("-l, --location <path>", "the location to serve (default: /<name>)")
     .option("-p, --phase <phase>", `the phase the handler runs in (${PHASE_NAMES.join(", ")})`, "content")
     .option("-e, --export <name>", "the handler export (default: the phase's conventional name, e.g. on_content)")
-    .option("-d, --directive <text>", 'an extra directive for the block, e.g. "proxy_pass http://backend;" (repeatable)', collect, [])
+    .addOption(repeatable("-d, --directive <text>", 'an extra directive for the block, e.g. "proxy_pass http://backend;"'))
     .option("-n, --name <name>", "the installed name (default: the file name without .wasm)")
     .addHelpText(
       "after",

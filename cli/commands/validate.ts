@@ -1,6 +1,6 @@
 // `ngxwasm validate <file.wasm> [--export NAME]… [--phase PHASE]`
 import type { Command } from "commander";
-import { collect, err, out, UsageError } from "../format.js";
+import { err, out, repeatable, UsageError } from "../format.js";
 import { PHASE_NAMES, type Phase } from "../../host-abi/tables.js";
 import { isPhase, validateFile } from "../validate.js";
 
@@ -37,7 +37,7 @@ export function register(program: Command, finish: (code: number) => void): void
     .command("validate")
     .description("check that a .wasm module can run as an ngx_wasm guest")
     .argument("<file.wasm>", "the module to check")
-    .option("-e, --export <name>", "a handler export that must exist with type () -> i32 (repeatable)", collect, [])
+    .addOption(repeatable("-e, --export <name>", "a handler export that must exist with type () -> i32"))
     .option("-p, --phase <phase>", `every imported host function must be allowed in this phase (${PHASE_NAMES.join(", ")})`)
     .addHelpText(
       "after",
