@@ -21,6 +21,8 @@ export interface ConformanceCase {
     uri: string;
     headers?: Record<string, string>;
     body?: string;
+    /** user variables, like `set $name value;` (nginx: at server level, so they exist before any guest runs) */
+    variables?: Record<string, string>;
   };
   /** header/body filter cases: the response the filter sees (nginx: a `return` with default_type) */
   response?: { status: number; contentType: string; body: string };
@@ -209,6 +211,14 @@ export const CASES: ConformanceCase[] = [
     request: { uri: "/recurse" },
     expect: { status: 500 },
   },
+  {
+    name: "content: a getter returns the full length and copies what fits",
+    guest: { wat: "probe" },
+    phase: "content",
+    export: "on_short_buffer",
+    request: { uri: "/short-buffer", headers: { "X-Long": "abcdefghij" } },
+    expect: { status: 200, body: "10:abcd" },
+  },
 
   // ---- rewrite / access
   {
@@ -218,6 +228,14 @@ export const CASES: ConformanceCase[] = [
     export: "on_rewrite_pass",
     request: { uri: "/rewrite-pass", headers: { "X-Demo": "from client" } },
     expect: { fellThrough: true, requestHeaders: { "x-demo": "set by rewrite" } },
+  },
+  {
+    name: "rewrite: var_set → 0 for a user variable, -1 unknown, -2 read-only",
+    guest: { wat: "probe" },
+    phase: "rewrite",
+    export: "on_var_set",
+    request: { uri: "/var-set", variables: { myvar: "initial" } },
+    expect: { fellThrough: true, requestHeaders: { "x-var-set": "0,-1,-2" } },
   },
   {
     name: "rewrite: status and body short-circuit",

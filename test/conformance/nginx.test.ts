@@ -45,7 +45,12 @@ describe("conformance: nginx", () => {
     ngx = await Nginx.create("conformance");
     const paths = new Set<string>();
     const locations: string[] = [];
+    const variables = new Map<string, string>();
     for (const c of CASES) {
+      for (const [name, value] of Object.entries(c.request.variables ?? {})) {
+        if (variables.has(name) && variables.get(name) !== value) throw new Error(`cases disagree on $${name}`);
+        variables.set(name, value);
+      }
       const path = c.request.uri.split("?")[0]!;
       if (paths.has(path)) throw new Error(`two conformance cases use ${path}`);
       paths.add(path);
@@ -53,7 +58,8 @@ describe("conformance: nginx", () => {
       const wasm = ngx.addGuest(name, await caseGuestPath(c));
       locations.push(location(c, wasm, fallback));
     }
-    await ngx.start(`server {\n  listen ${ngx.listen()};\n  ${locations.join("\n  ")}\n}`);
+    const sets = [...variables].map(([name, value]) => `set $${name} ${nginxString(value)};`);
+    await ngx.start(`server {\n  listen ${ngx.listen()};\n  ${[...sets, ...locations].join("\n  ")}\n}`);
   });
 
   afterAll(async () => {

@@ -22,7 +22,13 @@ describe("conformance: TS host", () => {
       const r = await host.run(await load(c), {
         phase: c.phase,
         export: c.export,
-        request: { method: c.request.method, uri: c.request.uri, headers: c.request.headers, body: c.request.body },
+        request: {
+          method: c.request.method,
+          uri: c.request.uri,
+          headers: c.request.headers,
+          body: c.request.body,
+          variables: c.request.variables,
+        },
         response: c.response && {
           status: c.response.status,
           headers: { "content-type": c.response.contentType },

@@ -21,6 +21,15 @@ describe("phase directives in nginx", () => {
         location = /json         { content_by_wasm ${probe} on_json; }
         location = /var          { content_by_wasm ${probe} on_var; }
         location = /yield        { content_by_wasm ${probe} on_yield; }
+        location = /time         { content_by_wasm ${probe} on_time; }
+        location = /log-tricky   { content_by_wasm ${probe} on_log_tricky; }
+
+        # guest rewrite handlers run before nginx's own (return) in the same phase
+        set $myvar "initial";
+        location = /var-set {
+            rewrite_by_wasm ${probe} on_var_set;
+            return 200 "myvar=$myvar codes=$http_x_var_set";
+        }
 
         location = /rewrite-pass { rewrite_by_wasm ${probe} on_rewrite_pass; content_by_wasm ${probe} on_echo_header; }
         location = /rewrite-stop { rewrite_by_wasm ${probe} on_rewrite_stop; content_by_wasm ${probe} on_content; }
@@ -88,6 +97,37 @@ describe("phase directives in nginx", () => {
     it("keeps each request's guest state apart when yielding requests interleave", async () => {
       const all = await Promise.all(Array.from({ length: 24 }, () => ngx.get("/yield")));
       expect(all.map((r) => `${r.status} ${r.text}`)).toEqual(all.map(() => "200 resumed after yields=3"));
+    });
+  });
+
+  describe("host functions", () => {
+    it("var_set changes a `set` variable; unknown → -1, read-only → -2", async () => {
+      const res = await ngx.get("/var-set");
+      expect(res.text).toBe("myvar=set by guest codes=0,-1,-2");
+    });
+
+    it("time_unix_ms follows the wall clock; time_monotonic_ms never goes back", async () => {
+      const before = Date.now();
+      const first = (await ngx.get("/time")).body;
+      const second = (await ngx.get("/time")).body;
+      expect(first).toHaveLength(16);
+      const unix = Number(first.readBigUInt64LE(0));
+      expect(Math.abs(unix - before)).toBeLessThan(5_000);
+      expect(Number(second.readBigUInt64LE(8))).toBeGreaterThanOrEqual(Number(first.readBigUInt64LE(8)));
+      expect(Number(first.readBigUInt64LE(8))).toBeGreaterThan(0);
+    });
+
+    it("log lines: guest bytes are never a format string, messages are cut at 1024 bytes", async () => {
+      const mark = ngx.logSize();
+      expect((await ngx.get("/log-tricky")).text).toBe("logged");
+      const fmt = await ngx.waitForLog(/probe fmt/, mark);
+      expect(fmt).toMatch(/\[warn\]/);
+      expect(fmt).toContain("probe fmt %s %d %V %p %n 100% literal");
+      const long = await ngx.waitForLog(/x{1000}/, mark);
+      expect(long).toMatch(/\[error\]/);
+      expect(long).toContain("x".repeat(1024));
+      expect(long).not.toContain("x".repeat(1025));
+      expect(long).not.toContain("TAIL");
     });
   });
 

@@ -18,6 +18,9 @@
   (import "env" "ngx_wasm_req_set_header" (func $set_req_header (param i32 i32 i32 i32) (result i32)))
   (import "env" "ngx_wasm_req_get_body" (func $get_body (param i32 i32) (result i32)))
   (import "env" "ngx_wasm_var_get" (func $var_get (param i32 i32 i32 i32) (result i32)))
+  (import "env" "ngx_wasm_var_set" (func $var_set (param i32 i32 i32 i32) (result i32)))
+  (import "env" "ngx_wasm_time_unix_ms" (func $time_unix_ms (param i32 i32) (result i32)))
+  (import "env" "ngx_wasm_time_monotonic_ms" (func $time_monotonic_ms (param i32 i32) (result i32)))
   (import "env" "ngx_wasm_yield" (func $yield (result i32)))
 
   (memory (export "memory") 1)
@@ -57,6 +60,15 @@
       (local.set $t (i32.div_u (local.get $t) (i32.const 10)))
       (br_if $emit (i32.gt_s (local.get $i) (i32.const 0))))
     (local.get $len))
+
+  ;; decimal of a signed $n at $dst ("-2"); returns the length
+  (func $itoa_signed (param $n i32) (param $dst i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $n) (i32.const 0))
+      (then
+        (i32.store8 (local.get $dst) (i32.const 45))
+        (i32.add (i32.const 1)
+          (call $itoa (i32.sub (i32.const 0) (local.get $n)) (i32.add (local.get $dst) (i32.const 1)))))
+      (else (call $itoa (local.get $n) (local.get $dst)))))
 
   ;; copy [$src, $src+$len) to $dst; returns $dst + $len
   (func $append (param $dst i32) (param $src i32) (param $len i32) (result i32)
@@ -186,6 +198,56 @@
         (local.set $end (i32.add (local.get $end) (call $itoa (global.get $chunks) (local.get $end))))
         (local.set $end (call $append (local.get $end) (str "|EOF")))))
     (drop (call $set_chunk (global.get $BIG) (i32.sub (local.get $end) (global.get $BIG))))
+    (i32.const 0))
+
+  ;; var_set on a changeable variable ($myvar, from `set`), an unknown one and
+  ;; a read-only one; the three return codes go to request header X-Var-Set
+  ;; ("0,-1,-2" on a conforming host) for the next handler to show
+  (func (export "on_var_set") (result i32)
+    (local $end i32)
+    (local.set $end (global.get $SCRATCH))
+    (local.set $end (i32.add (local.get $end)
+      (call $itoa_signed (call $var_set (str "myvar") (str "set by guest")) (local.get $end))))
+    (local.set $end (call $append (local.get $end) (str ",")))
+    (local.set $end (i32.add (local.get $end)
+      (call $itoa_signed (call $var_set (str "no_such_variable_here") (str "x")) (local.get $end))))
+    (local.set $end (call $append (local.get $end) (str ",")))
+    (local.set $end (i32.add (local.get $end)
+      (call $itoa_signed (call $var_set (str "remote_addr") (str "1.2.3.4")) (local.get $end))))
+    (drop (call $set_req_header (str "X-Var-Set") (global.get $SCRATCH)
+      (i32.sub (local.get $end) (global.get $SCRATCH))))
+    (i32.const 0))
+
+  ;; time: body = unix ms then monotonic ms, each a little-endian u64 (16 bytes)
+  (func (export "on_time") (result i32)
+    (drop (call $time_unix_ms (global.get $SCRATCH) (i32.const 8)))
+    (drop (call $time_monotonic_ms (i32.add (global.get $SCRATCH) (i32.const 8)) (i32.const 8)))
+    (drop (call $write (global.get $SCRATCH) (i32.const 16)))
+    (i32.const 0))
+
+  ;; getters return the full length even when the buffer is smaller: body =
+  ;; "<length>:<what fit in 4 bytes>" for request header X-Long
+  (func (export "on_short_buffer") (result i32)
+    (local $n i32) (local $end i32)
+    (local.set $n (call $get_req_header (str "X-Long") (i32.add (global.get $SCRATCH) (i32.const 4096)) (i32.const 4)))
+    (local.set $end (i32.add (global.get $SCRATCH) (call $itoa_signed (local.get $n) (global.get $SCRATCH))))
+    (local.set $end (call $append (local.get $end) (str ":")))
+    (if (i32.gt_s (local.get $n) (i32.const 0))
+      (then (local.set $end (call $append (local.get $end) (i32.add (global.get $SCRATCH) (i32.const 4096))
+        (select (local.get $n) (i32.const 4) (i32.lt_s (local.get $n) (i32.const 4)))))))
+    (drop (call $write (global.get $SCRATCH) (i32.sub (local.get $end) (global.get $SCRATCH))))
+    (i32.const 0))
+
+  ;; log: guest bytes are never a format string, and messages are cut at 1024
+  ;; bytes: a WARN line with printf/nginx conversions, then an ERR line of
+  ;; 2000 "x" followed by "TAIL"
+  (func (export "on_log_tricky") (result i32)
+    (drop (call $log (i32.const 5) (str "probe fmt %s %d %V %p %n 100% literal")))
+    (call $reserve (i32.add (global.get $BIG) (i32.const 4096)))
+    (memory.fill (global.get $BIG) (i32.const 120) (i32.const 2000))
+    (drop (call $append (i32.add (global.get $BIG) (i32.const 2000)) (str "TAIL")))
+    (drop (call $log (i32.const 4) (global.get $BIG) (i32.const 2004)))
+    (drop (call $write (str "logged")))
     (i32.const 0))
 
   ;; log phase: one NOTICE line with the response status
