@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from "node:fs";
 import wabtInit from "wabt";
 import {
+  HANDLER_SIGNATURE,
   HOST_FUNCTION_BY_NAME,
   IMPORT_MODULE,
   MEMORY_EXPORT,
@@ -48,7 +49,8 @@ export interface ValidateOptions {
   fileName?: string;
 }
 
-export const HANDLER_TYPE: FuncType = { params: [], results: ["i32"] };
+/** `() -> i32`, from the ABI tables. */
+export const HANDLER_TYPE: FuncType = { params: [...HANDLER_SIGNATURE.params], results: [HANDLER_SIGNATURE.result] };
 
 /** The type an ABI function must be imported with: every parameter and the result are i32. */
 export function abiFunctionType(info: HostFunctionInfo): FuncType {
@@ -126,7 +128,13 @@ export async function validateModule(bytes: Uint8Array, options: ValidateOptions
     }
   }
 
-  const shape = readModuleShape(bytes);
+  let shape: ModuleShape;
+  try {
+    shape = readModuleShape(bytes);
+  } catch (e) {
+    report("invalid_module", undefined, `cannot read the module's structure: ${(e as Error).message} — rebuild it with \`ngxwasm build\``);
+    return problems;
+  }
   checkMemory(shape, report);
   for (const name of options.exports ?? []) checkHandlerExport(shape, name, report);
   checkImports(shape, options.phase, report);
