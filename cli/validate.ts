@@ -215,7 +215,7 @@ function checkImports(shape: ModuleShape, phase: Phase | undefined, report: Repo
       report(
         "phase",
         item,
-        `import "${item}" is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — don't call it from a ${phaseInfo.name} handler`,
+        `import "${item}" is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — remove that call, or build the ${phaseInfo.name} handler as a guest of its own (the check covers every function the module imports)`,
       );
     }
   }
