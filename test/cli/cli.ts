@@ -1,5 +1,5 @@
 // Helpers for the CLI suites: run the real `node bin/ngxwasm.js` (built into
-// dist/ by tsc, rebuilt here when missing or older than cli/), and assemble
+// dist/ by tsc, rebuilt here when missing or stale), and assemble
 // the hand-written .wat fixtures in test/fixtures/.
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
@@ -39,9 +39,10 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Compile the CLI with tsc when dist/ is missing or older than cli/ (one suite at a time). */
+/** Compile with tsc when dist/ is missing or older than the sources the CLI uses (one suite at a time). */
 export async function ensureCliBuilt(): Promise<void> {
-  const stale = () => !existsSync(DIST_MAIN) || statSync(DIST_MAIN).mtimeMs < newestSource(join(ROOT, "cli"));
+  const newest = () => Math.max(...["cli", "host", "host-abi"].map((d) => newestSource(join(ROOT, d))));
+  const stale = () => !existsSync(DIST_MAIN) || statSync(DIST_MAIN).mtimeMs < newest();
   if (!stale()) return;
   mkdirSync(join(ROOT, "build"), { recursive: true });
   const lock = join(ROOT, "build", ".cli-tsc-lock");
