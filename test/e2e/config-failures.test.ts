@@ -93,6 +93,20 @@ describe("config-time guest failures (nginx -t)", () => {
     });
   }
 
+  it("rejects two handlers for the same phase in one block", async () => {
+    const t = await check("content_by_wasm wasm/probe.wasm on_content; content_by_wasm wasm/probe.wasm on_json;");
+    expect(t.ok).toBe(false);
+    expect(t.output).toMatch(/"content_by_wasm" directive is duplicate/);
+  });
+
+  it("rejects wasm_cache_path after a guest was loaded", async () => {
+    ngx.configure(`server { listen ${ngx.listen()}; location / { content_by_wasm wasm/probe.wasm on_content; } }
+      wasm_cache_path elsewhere;`);
+    const t = await ngx.test();
+    expect(t.ok).toBe(false);
+    expect(t.output).toMatch(/wasm_cache_path must come before the first \*_by_wasm directive/);
+  });
+
   it("rejects a guest in a non-content phase the same way (rewrite, missing export)", async () => {
     const t = await check("rewrite_by_wasm wasm/probe.wasm on_missing_rewrite;");
     expect(t.ok).toBe(false);
