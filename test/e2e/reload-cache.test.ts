@@ -1,6 +1,7 @@
 // Guests are compiled when the configuration is loaded and cached by content:
 // a reload with unchanged guests compiles nothing, a changed guest is
-// compiled again, and requests keep being answered across reloads.
+// compiled again, and requests keep being answered across reloads. Two
+// workers: the master compiles, the workers inherit the loaded guest.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
@@ -15,7 +16,7 @@ describe("compiled-guest cache across reloads", () => {
   let config: string;
 
   beforeAll(async () => {
-    ngx = await Nginx.create("reload-cache");
+    ngx = await Nginx.create("reload-cache", { workers: 2 });
     const probe = ngx.addGuest("probe", await watGuest("probe"));
     config = `
     server {
@@ -30,9 +31,12 @@ describe("compiled-guest cache across reloads", () => {
     await ngx?.stop();
   });
 
-  it("the first start compiles the guest (no cache hit yet)", () => {
+  it("the first start compiles the guest once, in the master, for both workers", async () => {
     expect(ngx.errorLog()).not.toMatch(CACHED);
-    expect(ngx.errorLog()).toMatch(COMPILED);
+    expect(ngx.errorLog().split("\n").filter((l) => COMPILED.test(l))).toHaveLength(1);
+    expect(ngx.workerPids()).toHaveLength(2);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => ngx.get("/content")));
+    expect(answers.every((r) => r.text === "content ok\n")).toBe(true);
     // wasm_cache_path wasm_cache (set by the harness) puts the shared object in the prefix
     expect(ngx.errorLog()).toContain(`(${ngx.prefix}/wasm_cache/`);
   });
