@@ -144,18 +144,31 @@ function sweepOldPrefixes(): void {
   }
 }
 
-const running = new Set<ChildProcess>();
-// Last resort if a test file dies without reaching afterAll: kill every nginx
-// process group we started (master and workers).
-process.once("exit", () => {
-  for (const child of running) {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* already gone */
+// Last resort if a test file ends without reaching afterAll: kill every nginx
+// process group this process started (master and workers), on exit and on
+// the SIGTERM with which vitest ends its worker processes. One set and one
+// pair of hooks per process, however many test files load this module.
+const RUNNING_KEY = Symbol.for("ngxwasm.test.nginx.running");
+const registry = globalThis as unknown as Record<symbol, Set<ChildProcess> | undefined>;
+const running: Set<ChildProcess> = (registry[RUNNING_KEY] ??= (() => {
+  const set = new Set<ChildProcess>();
+  const killAll = (): void => {
+    for (const child of set) {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     }
-  }
-});
+    set.clear();
+  };
+  process.once("exit", killAll);
+  process.once("SIGTERM", () => {
+    killAll();
+    process.kill(process.pid, "SIGTERM"); // our listener is gone: default action, exit
+  });
+  return set;
+})());
 
 export class Nginx {
   private child: ChildProcess | undefined;
