@@ -167,6 +167,10 @@ function buildResult(guest: Guest, exportName: string, ctx: RunContext, outcome:
     }
   } else if (ctx.phase === "body_filter") {
     body = concat(outcome.chunks);
+  } else if (ctx.phase === "header_filter" && !outcome.ok) {
+    // Headers are not sent yet: nginx replaces the response with its 500 page.
+    status = 500;
+    headers = {};
   } else if (ctx.phase === "header_filter" || ctx.phase === "log") {
     body = upstreamBody;
   }

@@ -111,9 +111,9 @@ describe("filters and log", () => {
     expect(r.headers).toEqual({ "content-type": "text/html", "x-filtered": "yes" });
   });
 
-  it("a header failure in header_filter does not turn into 500 (the response is on its way)", async () => {
-    const r = await runHandler("(unreachable)", { phase: "header_filter", response: { status: 201 } });
-    expect(r).toMatchObject({ ok: false, status: 201 });
+  it("a failure in header_filter turns the response into 500 (headers are not sent yet), as nginx does", async () => {
+    const r = await runHandler("(unreachable)", { phase: "header_filter", response: { status: 201, headers: { "x-up": "1" } } });
+    expect(r).toMatchObject({ ok: false, status: 500, headers: {} });
   });
 
   it("body_filter: response headers are already sent, so resp_set_header returns -2", async () => {
