@@ -96,7 +96,7 @@ export async function buildGuests(entries: string[], options: BuildOptions = {})
     const { file, name } = resolveEntry(entry);
     const wasmPath = join(outDir, `${name}.wasm`);
     if (!existsSync(file)) {
-      results.push({ entry, name, wasmPath, ok: false, errors: [`${entry}: no such guest (expected ${file})`] });
+      results.push({ entry, name, wasmPath, ok: false, errors: [`${entry}: no such guest: ${file} does not exist (pass a guest directory holding index.ts, or a .ts file)`] });
       continue;
     }
     const errors = await compileOne(file, wasmPath, options);
