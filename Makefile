@@ -58,7 +58,8 @@ module: apt
 
 test: deps build
 	$(NODE_BIN)/tsc -p tsconfig.test.json
-	$(NODE_BIN)/vitest run
+	$(NODE_BIN)/vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json
+	@node -e 'const r = require("./build/vitest.json"); console.log(`$${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests + r.numTodoTests} skipped`)'
 
 start: deps build
 	bash nginx/start.sh
