@@ -54,7 +54,7 @@ uint32_t
 Z_envZ_ngx_wasm_resp_set_body_chunk(ngx_http_wasm_instance_t *env,
     uint32_t ptr, uint32_t len)
 {
-    u_char                    *p, *copy;
+    u_char                    *copy;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_instance_t  *wi;
 
@@ -66,15 +66,11 @@ Z_envZ_ngx_wasm_resp_set_body_chunk(ngx_http_wasm_instance_t *env,
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
-    p = ngx_http_wasm_guest_mem(wi, ptr, len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_resp_set_body_chunk);
-
-    copy = ngx_pnalloc(wi->request->pool, len ? len : 1);
+    copy = ngx_http_wasm_copy_in(wi, ptr, len,
+                                 NGX_HTTP_WASM_FN_ngx_wasm_resp_set_body_chunk);
     if (copy == NULL) {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
-
-    ngx_memcpy(copy, p, len);
 
     ctx->chunk_out.data = copy;
     ctx->chunk_out.len = len;

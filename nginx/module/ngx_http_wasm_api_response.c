@@ -311,7 +311,7 @@ uint32_t
 Z_envZ_ngx_wasm_resp_write(ngx_http_wasm_instance_t *env, uint32_t ptr,
     uint32_t len)
 {
-    u_char                    *p, *copy;
+    u_char                    *copy;
     ngx_http_wasm_instance_t  *wi;
 
     wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_resp_write);
@@ -320,15 +320,11 @@ Z_envZ_ngx_wasm_resp_write(ngx_http_wasm_instance_t *env, uint32_t ptr,
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
-    p = ngx_http_wasm_guest_mem(wi, ptr, len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_resp_write);
-
-    copy = ngx_pnalloc(wi->request->pool, len ? len : 1);
+    copy = ngx_http_wasm_copy_in(wi, ptr, len,
+                                 NGX_HTTP_WASM_FN_ngx_wasm_resp_write);
     if (copy == NULL) {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
-
-    ngx_memcpy(copy, p, len);
 
     /* a later write replaces an earlier one */
     wi->ctx->resp_body.data = copy;

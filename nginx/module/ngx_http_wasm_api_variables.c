@@ -81,7 +81,7 @@ uint32_t
 Z_envZ_ngx_wasm_var_set(ngx_http_wasm_instance_t *env, uint32_t name_ptr,
     uint32_t name_len, uint32_t value_ptr, uint32_t value_len)
 {
-    u_char                     *p, *value;
+    u_char                     *value;
     ngx_str_t                   name;
     ngx_uint_t                  key;
     ngx_http_request_t         *r;
@@ -99,15 +99,11 @@ Z_envZ_ngx_wasm_var_set(ngx_http_wasm_instance_t *env, uint32_t name_ptr,
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
-    p = ngx_http_wasm_guest_mem(wi, value_ptr, value_len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_var_set);
-
-    value = ngx_pnalloc(r->pool, value_len ? value_len : 1);
+    value = ngx_http_wasm_copy_in(wi, value_ptr, value_len,
+                                  NGX_HTTP_WASM_FN_ngx_wasm_var_set);
     if (value == NULL) {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
-
-    ngx_memcpy(value, p, value_len);
 
     if (ngx_http_wasm_var_name(wi, name_ptr, name_len, &name, &key,
                                NGX_HTTP_WASM_FN_ngx_wasm_var_set)

@@ -69,6 +69,25 @@ ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
 }
 
 
+/* a request-pool copy of guest bytes [ptr, ptr + len), which the guest may
+ * overwrite once the call returns; NULL when out of memory */
+u_char *
+ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, int32_t ptr, int32_t len,
+    ngx_uint_t function)
+{
+    u_char  *p, *copy;
+
+    p = ngx_http_wasm_guest_mem(wi, ptr, len, function);
+
+    copy = ngx_pnalloc(wi->request->pool, len ? (size_t) len : 1);
+    if (copy == NULL) {
+        return NULL;
+    }
+
+    return ngx_cpymem(copy, p, len) - len;
+}
+
+
 /* copy what fits into the guest buffer; return the full length */
 int32_t
 ngx_http_wasm_copy_out(ngx_http_wasm_instance_t *wi, int32_t buf,

@@ -194,6 +194,8 @@ ngx_http_wasm_instance_t *ngx_http_wasm_host_begin(
     ngx_http_wasm_instance_t *wi, ngx_uint_t function);
 u_char *ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
     int32_t len, ngx_uint_t function);
+u_char *ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, int32_t ptr,
+    int32_t len, ngx_uint_t function);
 int32_t ngx_http_wasm_copy_out(ngx_http_wasm_instance_t *wi, int32_t buf,
     int32_t buf_len, u_char *data, size_t len, ngx_uint_t function);
 uint32_t ngx_http_wasm_host_end(int32_t rc);
