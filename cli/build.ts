@@ -62,6 +62,8 @@ async function compileOne(file: string, wasmPath: string, options: BuildOptions)
     "--baseDir", baseDir,
     "--config", join(root, "asconfig.json"),
     "--outFile", wasmPath,
+    // asc colours its diagnostics whenever $CI is set; ours are parsed and re-printed.
+    "--noColors",
     "--use", `abort=${hooks}/ngxAbort`,
     "--use", `trace=${hooks}/ngxTrace`,
     "--use", `seed=${hooks}/ngxSeed`,
