@@ -54,7 +54,15 @@ export function projectRoot(): string {
 }
 
 export function loadAbi(root = projectRoot()): Abi {
-  return JSON.parse(readFileSync(join(root, "host-abi", "abi.json"), "utf8")) as Abi;
+  const abi = JSON.parse(readFileSync(join(root, "host-abi", "abi.json"), "utf8")) as Abi;
+  const phases = new Set(abi.phases.map((p) => p.name));
+  for (const f of abi.functions) {
+    if (!(f.area in abi.areas)) throw new Error(`abi.json: ${f.name} has area "${f.area}", which is not in "areas"`);
+    for (const p of f.phases) {
+      if (!phases.has(p)) throw new Error(`abi.json: ${f.name} lists phase "${p}", which is not in "phases"`);
+    }
+  }
+  return abi;
 }
 
 const BANNER = "GENERATED from host-abi/abi.json by host-abi/generate.ts. Do not edit; run `make gen`.";
@@ -78,6 +86,10 @@ const TS_GROUP: Record<string, string> = {
 
 function phaseMacro(phase: string): string {
   return "NGX_WASM_PHASE_" + phase.toUpperCase();
+}
+
+function areaMacro(area: string): string {
+  return "NGX_WASM_AREA_" + area.toUpperCase();
 }
 
 function resultSummary(f: AbiFunction): string {
@@ -118,12 +130,21 @@ export function renderHeader(abi: Abi): string {
     out.push(`    X(${phaseMacro(p.name)}, "${p.name}", "${p.directive}", "${p.export}", ${p.yield ? 1 : 0})${end}`);
   });
   out.push("");
-  out.push("/* X(name, number of i32 params, allowed phase bits); every param and the result are i32 */");
+  const areas = Object.entries(abi.areas);
+  out.push("/* ABI areas: one bit each, so a host can say which it implements */");
+  areas.forEach(([name, doc], i) => out.push(`#define ${areaMacro(name)} (1u << ${i})  /* ${doc} */`));
+  out.push("", "/* X(AREA_BIT, \"name\", \"what it covers\") */", "#define NGX_WASM_AREAS(X) \\");
+  areas.forEach(([name, doc], i) => {
+    const end = i === areas.length - 1 ? "" : " \\";
+    out.push(`    X(${areaMacro(name)}, "${name}", "${doc}")${end}`);
+  });
+  out.push("");
+  out.push("/* X(name, number of i32 params, allowed phase bits, area bit); every param and the result are i32 */");
   out.push("#define NGX_WASM_FUNCTIONS(X) \\");
   abi.functions.forEach((f, i) => {
     const end = i === abi.functions.length - 1 ? "" : " \\";
     const mask = f.phases.map(phaseMacro).join(" | ");
-    out.push(`    X(${f.name}, ${f.params.length}, ${mask})${end}`);
+    out.push(`    X(${f.name}, ${f.params.length}, ${mask}, ${areaMacro(f.area)})${end}`);
   });
   out.push(`#define NGX_WASM_FUNCTION_COUNT ${abi.functions.length}`, "");
   out.push("#ifndef NGX_WASM_HOST", "", "#if defined(__wasm__)",

@@ -12,7 +12,8 @@ typedef struct {
     ngx_uint_t   phases;
 } ngx_http_wasm_function_t;
 
-#define NGX_HTTP_WASM_FUNCTION(name, nparams, phases)  { #name, phases },
+#define NGX_HTTP_WASM_FUNCTION(name, nparams, phases, area)                  \
+    { #name, phases },
 
 static const ngx_http_wasm_function_t  ngx_http_wasm_functions[] = {
     NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_FUNCTION)

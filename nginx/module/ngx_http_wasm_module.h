@@ -30,6 +30,16 @@
 #include <ngx_wasm_guest_abi.h>
 
 
+/*
+ * ABI areas this host implements (one _api_*.c file each); a guest that
+ * imports a function of any other area is refused at configuration time
+ */
+#define NGX_HTTP_WASM_AREAS_IMPLEMENTED                                       \
+    (NGX_WASM_AREA_LOG | NGX_WASM_AREA_RESPONSE | NGX_WASM_AREA_BODY_FILTER   \
+     | NGX_WASM_AREA_REQUEST | NGX_WASM_AREA_VARIABLES | NGX_WASM_AREA_TIME   \
+     | NGX_WASM_AREA_YIELD)
+
+
 /* phases this host runs; index i is the ABI's phase bit (1u << i) */
 typedef enum {
     NGX_HTTP_WASM_SERVER_REWRITE = 0,
@@ -204,7 +214,8 @@ uint32_t ngx_http_wasm_host_end(int32_t rc);
 #define ngx_http_wasm_negative(a, b)  ((int32_t) (a) < 0 || (int32_t) (b) < 0)
 
 /* function numbers, in the order of NGX_WASM_FUNCTIONS */
-#define NGX_HTTP_WASM_FN_ENUM(name, nparams, phases)  NGX_HTTP_WASM_FN_##name,
+#define NGX_HTTP_WASM_FN_ENUM(name, nparams, phases, area)                  \
+    NGX_HTTP_WASM_FN_##name,
 enum {
     NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_FN_ENUM)
     NGX_HTTP_WASM_FN_COUNT

@@ -70,32 +70,36 @@ typedef struct {
 typedef struct {
     ngx_str_t       name;
     ngx_uint_t      nparams;
+    ngx_uint_t      area;
 } ngx_http_wasm_abi_function_t;
 
-#define NGX_HTTP_WASM_ABI_ENTRY(name, nparams, phases)                        \
-    { ngx_string(#name), nparams },
+#define NGX_HTTP_WASM_ABI_ENTRY(name, nparams, phases, area)                  \
+    { ngx_string(#name), nparams, area },
 
 static ngx_http_wasm_abi_function_t  ngx_http_wasm_abi_functions[] = {
     NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_ABI_ENTRY)
-    { ngx_null_string, 0 }
+    { ngx_null_string, 0, 0 }
 };
 
 #undef NGX_HTTP_WASM_ABI_ENTRY
 
 
-/* ABI areas this host does not implement yet, by function name prefix */
+/* the ABI areas, for messages naming what this host does not implement */
 
-static struct {
-    ngx_str_t       prefix;
-    const char     *area;
-} ngx_http_wasm_unsupported[] = {
-    { ngx_string("ngx_wasm_shm_"), "shared dict" },
-    { ngx_string("ngx_wasm_metric_"), "metrics" },
-    { ngx_string("ngx_wasm_subreq"), "subrequests" },
-    { ngx_string("ngx_wasm_balancer_"), "balancer" },
-    { ngx_string("ngx_wasm_ssl_"), "TLS" },
-    { ngx_null_string, NULL }
+typedef struct {
+    ngx_uint_t      bit;
+    const char     *name;
+    const char     *doc;
+} ngx_http_wasm_abi_area_t;
+
+#define NGX_HTTP_WASM_AREA_ENTRY(bit, name, doc)  { bit, name, doc },
+
+static ngx_http_wasm_abi_area_t  ngx_http_wasm_abi_areas[] = {
+    NGX_WASM_AREAS(NGX_HTTP_WASM_AREA_ENTRY)
+    { 0, NULL, NULL }
 };
+
+#undef NGX_HTTP_WASM_AREA_ENTRY
 
 
 static void
@@ -596,6 +600,7 @@ ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info, ngx_uint_t *reads_body,
     ngx_http_wasm_import_t        *im;
     ngx_http_wasm_export_t        *ex;
     ngx_http_wasm_abi_function_t  *fn;
+    ngx_http_wasm_abi_area_t      *area;
 
     last = err + errlen - 1;
     *reads_body = 0;
@@ -640,20 +645,16 @@ ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info, ngx_uint_t *reads_body,
             return NGX_ERROR;
         }
 
-        for (j = 0; ngx_http_wasm_unsupported[j].area; j++) {
-            if (im->name.len >= ngx_http_wasm_unsupported[j].prefix.len
-                && ngx_strncmp(im->name.data,
-                               ngx_http_wasm_unsupported[j].prefix.data,
-                               ngx_http_wasm_unsupported[j].prefix.len)
-                   == 0)
-            {
-                p = ngx_slprintf(err, last, "imports env.%V (%s), which this "
-                                 "host does not support yet; remove the call "
-                                 "or run the guest on a host that has it",
-                                 &im->name, ngx_http_wasm_unsupported[j].area);
-                *p = '\0';
-                return NGX_ERROR;
-            }
+        if (!(fn->area & NGX_HTTP_WASM_AREAS_IMPLEMENTED)) {
+            for (area = ngx_http_wasm_abi_areas; area->bit != fn->area; area++)
+                { /* void */ }
+
+            p = ngx_slprintf(err, last, "imports env.%V (area \"%s\": %s), "
+                             "which this host does not support yet; remove "
+                             "the call or run the guest on a host that has it",
+                             &im->name, area->name, area->doc);
+            *p = '\0';
+            return NGX_ERROR;
         }
 
         if (im->name.len == sizeof("ngx_wasm_req_get_body") - 1
