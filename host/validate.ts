@@ -1,5 +1,7 @@
 // The guest validator: every rule a module must pass before nginx can run it,
 // each broken rule reported as one line naming the file, the item and the fix.
+// `ngxwasm validate/build/install/inspect` and Host.load (host/load.ts) share
+// it, so a guest the in-process host accepts is one nginx accepts too.
 // ABI facts come from the generated tables (host-abi/tables.ts); the module's
 // structure from the host's reader (host/wasm-module.ts); wasm features from
 // wabt.js, which validates the whole module and knows every opcode.
@@ -15,7 +17,7 @@ import {
   type HostFunctionInfo,
   type Phase,
 } from "../host-abi/tables.js";
-import { formatFuncType, readModuleShape, type FuncType, type ModuleShape } from "../host/wasm-module.js";
+import { formatFuncType, readModuleShape, type FuncType, type ModuleShape } from "./wasm-module.js";
 
 export type ProblemCode =
   | "not_wasm"
@@ -38,6 +40,8 @@ export interface Problem {
   item?: string;
   /** one line: `<file>: <what is wrong> — <what to do>` */
   message: string;
+  /** the same line without the leading `<file>: ` */
+  detail: string;
 }
 
 export interface ValidateOptions {
@@ -103,8 +107,8 @@ async function wabtError(bytes: Uint8Array, features: Record<Feature, boolean>):
 export async function validateModule(bytes: Uint8Array, options: ValidateOptions = {}): Promise<Problem[]> {
   const file = options.fileName ?? "module";
   const problems: Problem[] = [];
-  const report = (code: ProblemCode, item: string | undefined, message: string) =>
-    problems.push({ code, item, message: `${file}: ${message}` });
+  const report = (code: ProblemCode, item: string | undefined, detail: string) =>
+    problems.push({ code, item, detail, message: `${file}: ${detail}` });
 
   if (bytes.length < 8 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
     report("not_wasm", undefined, "not a WebAssembly module (no \\0asm header) — pass a .wasm file built with `ngxwasm build`");
@@ -233,9 +237,8 @@ export async function validateFile(
     bytes = new Uint8Array(readFileSync(path));
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
-    return {
-      problems: [{ code: "not_wasm", message: `${file}: cannot read the file (${reason}) — pass the path of a .wasm file (build one with \`ngxwasm build\`)` }],
-    };
+    const detail = `cannot read the file (${reason}) — pass the path of a .wasm file (build one with \`ngxwasm build\`)`;
+    return { problems: [{ code: "not_wasm", detail, message: `${file}: ${detail}` }] };
   }
   return { bytes, problems: await validateModule(bytes, { ...options, fileName: file }) };
 }

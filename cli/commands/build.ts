@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildGuests } from "../build.js";
 import { displayPath, err, formatSize, out, UsageError } from "../format.js";
-import { validateFile } from "../validate.js";
+import { validateFile } from "../../host/validate.js";
 
 export interface BuildCommandOptions {
   outDir: string;

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { AREAS, HOST_FUNCTION_BY_NAME, IMPORT_MODULE, PHASES, type Phase } from "../../host-abi/tables.js";
 import { formatFuncType, readModuleShape } from "../../host/wasm-module.js";
 import { err, formatSize, out } from "../format.js";
-import { HANDLER_TYPE, phasesAllowing, validateFile } from "../validate.js";
+import { HANDLER_TYPE, phasesAllowing, validateFile } from "../../host/validate.js";
 
 export interface Inspection {
   file: string;

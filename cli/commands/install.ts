@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
-import { validateFile } from "../validate.js";
+import { validateFile } from "../../host/validate.js";
 import { parsePhase } from "./validate.js";
 
 export interface InstallCommandOptions {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { err, out, repeatable, UsageError } from "../format.js";
 import { PHASE_NAMES, type Phase } from "../../host-abi/tables.js";
-import { isPhase, validateFile } from "../validate.js";
+import { isPhase, validateFile } from "../../host/validate.js";
 
 export interface ValidateCommandOptions {
   export: string[];

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateModule } from "../../cli/validate.js";
+import { validateModule } from "../../host/validate.js";
 import { ensureCliBuilt, fixtureWasm, runCli, tempDir, type Feature } from "./cli.js";
 
 beforeAll(ensureCliBuilt);
