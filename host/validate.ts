@@ -17,6 +17,7 @@ import {
   type HostFunctionInfo,
   type Phase,
 } from "../host-abi/tables.js";
+import { readCallGraph } from "./wasm-calls.js";
 import { formatFuncType, readModuleShape, type FuncType, type ModuleShape } from "./wasm-module.js";
 
 export type ProblemCode =
@@ -47,7 +48,10 @@ export interface Problem {
 export interface ValidateOptions {
   /** handler exports that must exist with type `() -> i32` */
   exports?: readonly string[];
-  /** every imported function must be allowed in this phase */
+  /**
+   * the imported functions must be allowed in this phase: those the `exports`
+   * can reach (following calls), or every import when no export is named
+   */
   phase?: Phase;
   /** how the module is named in messages (default "module") */
   fileName?: string;
@@ -140,8 +144,10 @@ export async function validateModule(bytes: Uint8Array, options: ValidateOptions
     return problems;
   }
   checkMemory(shape, report);
-  for (const name of options.exports ?? []) checkHandlerExport(shape, name, report);
-  checkImports(shape, options.phase, report);
+  const exports = options.exports ?? [];
+  for (const name of exports) checkHandlerExport(shape, name, report);
+  checkImports(shape, report);
+  if (options.phase) checkPhase(bytes, shape, options.phase, exports, report);
   return problems;
 }
 
@@ -180,8 +186,7 @@ function checkHandlerExport(shape: ModuleShape, name: string, report: Report): v
   }
 }
 
-function checkImports(shape: ModuleShape, phase: Phase | undefined, report: Report): void {
-  const phaseInfo = phase ? PHASES.find((p) => p.name === phase) : undefined;
+function checkImports(shape: ModuleShape, report: Report): void {
   for (const imp of shape.imports) {
     const item = `${imp.module}.${imp.name}`;
     if (imp.module !== IMPORT_MODULE) {
@@ -215,13 +220,36 @@ function checkImports(shape: ModuleShape, phase: Phase | undefined, report: Repo
     if (actual !== expected) {
       report("import_type", item, `import "${item}" has type ${actual} but the ABI defines ${expected} — fix its declaration (sdk/raw.ts has the right one)`);
     }
-    if (phaseInfo && !info.phases.includes(phaseInfo.name)) {
-      report(
-        "phase",
-        item,
-        `import "${item}" is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — remove that call, or build the ${phaseInfo.name} handler as a guest of its own (the check covers every function the module imports)`,
-      );
-    }
+  }
+}
+
+/**
+ * Every ABI function the handlers can reach must be allowed in `phase`. With
+ * no export named, every imported function counts (handlers share code).
+ */
+function checkPhase(bytes: Uint8Array, shape: ModuleShape, phase: Phase, exports: readonly string[], report: Report): void {
+  const phaseInfo = PHASES.find((p) => p.name === phase)!;
+  const graph = readCallGraph(bytes);
+  const reachedBy = new Map<string, string[]>(); // import → the named exports reaching it
+  if (exports.length === 0) {
+    for (const imp of shape.imports) if (imp.module === IMPORT_MODULE) reachedBy.set(imp.name, []);
+  }
+  for (const name of exports) {
+    for (const imp of graph.importsReachableFrom(name) ?? []) reachedBy.set(imp, [...(reachedBy.get(imp) ?? []), name]);
+  }
+  for (const [name, by] of reachedBy) {
+    const info = HOST_FUNCTION_BY_NAME.get(name);
+    if (!info || info.phases.includes(phase)) continue;
+    const item = `${IMPORT_MODULE}.${name}`;
+    const where = by.length ? `${by.join(", ")} can call` : "the module imports";
+    const fix = by.length
+      ? `remove that call from ${by.join(", ")}'s code path`
+      : `name the handler with --export so only the calls it can reach are checked, or remove the call`;
+    report(
+      "phase",
+      item,
+      `${where} "${item}", which is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — ${fix}`,
+    );
   }
 }
 

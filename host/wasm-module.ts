@@ -46,7 +46,8 @@ export function formatFuncType(t: FuncType): string {
   return `(${t.params.join(", ")}) -> ${t.results.length ? t.results.join(", ") : "()"}`;
 }
 
-class Reader {
+/** A cursor over a module's bytes: LEB128 integers, names, types, limits. */
+export class Reader {
   pos = 0;
   constructor(private readonly bytes: Uint8Array) {}
   get done(): boolean {
@@ -65,6 +66,31 @@ class Reader {
       if ((b & 0x80) === 0) return result;
       scale *= 128;
     }
+  }
+  /** A signed LEB128 32-bit integer. */
+  s32(): number {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.byte();
+      result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return shift < 32 && b & 0x40 ? result | (-1 << shift) : result;
+  }
+  /** The next `n` bytes (a view, not a copy). */
+  bytesAt(n: number): Uint8Array {
+    const view = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return view;
+  }
+  /** Skip a signed or unsigned LEB128 integer. */
+  skipLeb(): void {
+    while (this.byte() & 0x80);
+  }
+  skip(n: number): void {
+    this.pos += n;
   }
   name(): string {
     const len = this.u32();
@@ -85,19 +111,27 @@ class Reader {
   }
 }
 
-export function readModuleShape(bytes: Uint8Array): ModuleShape {
+/** Call `visit` with each section's id and a reader at its start; the next section is read from where the section ends. */
+export function forEachSection(bytes: Uint8Array, visit: (id: number, r: Reader) => void): void {
   const r = new Reader(bytes);
   r.pos = 8; // magic + version
+  while (!r.done) {
+    const id = r.byte();
+    const size = r.u32();
+    const end = r.pos + size;
+    visit(id, r);
+    r.pos = end;
+  }
+}
+
+export function readModuleShape(bytes: Uint8Array): ModuleShape {
   const types: FuncType[] = [];
   const imports: ModuleImport[] = [];
   const funcTypes: FuncType[] = []; // by function index (imports first)
   const memories: MemoryLimits[] = [];
   const rawExports: { name: string; kind: ModuleExport["kind"]; index: number }[] = [];
 
-  while (!r.done) {
-    const id = r.byte();
-    const size = r.u32();
-    const end = r.pos + size;
+  forEachSection(bytes, (id, r) => {
     switch (id) {
       case 1: // type
         for (let n = r.u32(); n > 0; n--) {
@@ -140,8 +174,7 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
         }
         break;
     }
-    r.pos = end;
-  }
+  });
 
   const exports = rawExports.map(({ name, kind, index }): ModuleExport =>
     kind === "function" ? { name, kind, type: funcTypes[index] } : { name, kind },

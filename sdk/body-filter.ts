@@ -1,10 +1,9 @@
 // The response body as it streams through the body filter, one chunk per call.
 import {
-  ngx_wasm_resp_get_body_chunk,
   ngx_wasm_resp_get_body_chunk_eof,
   ngx_wasm_resp_set_body_chunk,
 } from "./raw";
-import { fetchBytes, fetchString, ptr, toBytes } from "./internal/buffer";
+import { fetchBytes, fetchString, Getter, ptr, toBytes } from "./internal/buffer";
 import { check } from "./internal/errors";
 
 /**
@@ -27,13 +26,13 @@ import { check } from "./internal/errors";
 export namespace BodyChunk {
   /** The chunk's bytes (empty when there is no current chunk). */
   export function read(): ArrayBuffer {
-    const bytes = fetchBytes((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_resp_get_body_chunk(p, l), 0, 0, "BodyChunk.read");
+    const bytes = fetchBytes(Getter.BODY_CHUNK, 0, 0, "BodyChunk.read");
     return bytes !== null ? bytes : new ArrayBuffer(0);
   }
 
   /** The chunk decoded as UTF-8 (a character split across chunks decodes as U+FFFD: use `read` to handle that). */
   export function text(): string {
-    const s = fetchString((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_resp_get_body_chunk(p, l), 0, 0, "BodyChunk.text");
+    const s = fetchString(Getter.BODY_CHUNK, 0, 0, "BodyChunk.text");
     return s !== null ? s : "";
   }
 

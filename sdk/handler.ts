@@ -24,6 +24,7 @@ import { isSuspended, resume } from "./internal/suspend";
  *
  * Any phase; in filter/log/SSL phases nothing is written unless you printed.
  */
+@inline
 export function handle(fn: () => void): i32 {
   resume();
   fn();

@@ -1,7 +1,7 @@
 // The client request: headers, body, and the request line / connection facts
 // read through nginx variables.
-import { ngx_wasm_req_get_body, ngx_wasm_req_get_header, ngx_wasm_req_set_header } from "./raw";
-import { callNamePair, fetchBytes, fetchNamedString, fetchString, utf8 } from "./internal/buffer";
+import { ngx_wasm_req_set_header } from "./raw";
+import { fetchBytes, fetchNamedString, fetchString, Getter, ptr, utf8 } from "./internal/buffer";
 import { check } from "./internal/errors";
 import { parseQuery, QueryParam } from "./query";
 import { Variables } from "./variables";
@@ -28,20 +28,14 @@ function variableOrEmpty(name: string): string {
 export namespace Request {
   /** Value of request header `name` (case-insensitive), or `null` when absent. */
   export function header(name: string): string | null {
-    return fetchNamedString(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_req_get_header(a, b, p, l),
-      name,
-      "Request.header",
-    );
+    return fetchNamedString(Getter.REQUEST_HEADER, name, "Request.header");
   }
 
   /** Set (replace) request header `name`, e.g. before the request is proxied. */
   export function setHeader(name: string, value: string): void {
-    const status = callNamePair(
-      (a: i32, b: i32, c: i32, d: i32): i32 => ngx_wasm_req_set_header(a, b, c, d),
-      name,
-      utf8(value),
-    );
+    const n = utf8(name);
+    const v = utf8(value);
+    const status = ngx_wasm_req_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
     check(status, "Request.setHeader", name);
   }
 
@@ -55,12 +49,12 @@ export namespace Request {
    * `wasm_request_body_buffer_size`), or `null` when no body was read.
    */
   export function body(): ArrayBuffer | null {
-    return fetchBytes((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_req_get_body(p, l), 0, 0, "Request.body");
+    return fetchBytes(Getter.REQUEST_BODY, 0, 0, "Request.body");
   }
 
   /** The request body decoded as UTF-8, or `null` when no body was read. */
   export function bodyText(): string | null {
-    return fetchString((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_req_get_body(p, l), 0, 0, "Request.bodyText");
+    return fetchString(Getter.REQUEST_BODY, 0, 0, "Request.bodyText");
   }
 
   /** The method, e.g. `"GET"` (`$request_method`). */

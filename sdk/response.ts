@@ -1,13 +1,12 @@
 // The response: status, headers and a body accumulated in guest memory and
 // written to nginx once (the ABI's resp_write *sets* the body).
 import {
-  ngx_wasm_resp_get_header,
   ngx_wasm_resp_get_status,
   ngx_wasm_resp_set_header,
   ngx_wasm_resp_set_status,
   ngx_wasm_resp_write,
 } from "./raw";
-import { ByteBuilder, callNamePair, fetchNamedString, toBytes, utf8 } from "./internal/buffer";
+import { ByteBuilder, fetchNamedString, Getter, ptr, toBytes, utf8 } from "./internal/buffer";
 import { check } from "./internal/errors";
 
 // Per-invocation state (a fresh instance per request, so per request too).
@@ -52,20 +51,14 @@ export namespace Response {
 
   /** Value of response header `name` (case-insensitive), or `null` when absent. */
   export function header(name: string): string | null {
-    return fetchNamedString(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_resp_get_header(a, b, p, l),
-      name,
-      "Response.header",
-    );
+    return fetchNamedString(Getter.RESPONSE_HEADER, name, "Response.header");
   }
 
   /** Set (replace) response header `name`. */
   export function setHeader(name: string, value: string): void {
-    const status = callNamePair(
-      (a: i32, b: i32, c: i32, d: i32): i32 => ngx_wasm_resp_set_header(a, b, c, d),
-      name,
-      utf8(value),
-    );
+    const n = utf8(name);
+    const v = utf8(value);
+    const status = ngx_wasm_resp_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
     check(status, "Response.setHeader", name);
   }
 

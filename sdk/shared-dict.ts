@@ -3,7 +3,6 @@ import {
   ngx_wasm_shm_add,
   ngx_wasm_shm_delete,
   ngx_wasm_shm_exists,
-  ngx_wasm_shm_get,
   ngx_wasm_shm_incr,
   ngx_wasm_shm_replace,
   ngx_wasm_shm_set,
@@ -11,7 +10,7 @@ import {
   Limit,
   Status,
 } from "./raw";
-import { fetchNamedBytes, fetchNamedString, ptr, toBytes, utf8 } from "./internal/buffer";
+import { fetchNamedBytes, fetchNamedString, Getter, ptr, toBytes, utf8 } from "./internal/buffer";
 import { callName, check, fail } from "./internal/errors";
 
 /** UTF-8 key, checked against the zone's key limit (a longer key is a programming error). */
@@ -56,21 +55,13 @@ export namespace SharedDict {
   /** The value under `key` as a UTF-8 string, or `null` when absent or expired. */
   export function get(key: string): string | null {
     keyBytes(key, "SharedDict.get");
-    return fetchNamedString(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_shm_get(a, b, p, l),
-      key,
-      "SharedDict.get",
-    );
+    return fetchNamedString(Getter.SHARED_DICT, key, "SharedDict.get");
   }
 
   /** The value under `key` as bytes, or `null` when absent or expired. */
   export function getBytes(key: string): ArrayBuffer | null {
     keyBytes(key, "SharedDict.getBytes");
-    return fetchNamedBytes(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_shm_get(a, b, p, l),
-      key,
-      "SharedDict.getBytes",
-    );
+    return fetchNamedBytes(Getter.SHARED_DICT, key, "SharedDict.getBytes");
   }
 
   /** Whether `key` is present (and not expired). */

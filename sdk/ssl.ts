@@ -1,6 +1,6 @@
 // TLS handshake hooks (`ssl_client_hello_by_wasm`, `ssl_certificate_by_wasm`).
-import { ngx_wasm_ssl_get_server_name, ngx_wasm_ssl_reject_handshake, ngx_wasm_ssl_set_certificate, Status } from "./raw";
-import { fetchString, ptr, utf8 } from "./internal/buffer";
+import { ngx_wasm_ssl_reject_handshake, ngx_wasm_ssl_set_certificate, Status } from "./raw";
+import { fetchString, Getter, ptr, utf8 } from "./internal/buffer";
 
 /** TLS alert numbers for `Ssl.rejectHandshake` (RFC 8446 §6). */
 export namespace SslAlert {
@@ -33,7 +33,7 @@ export namespace SslAlert {
 export namespace Ssl {
   /** The server name (SNI) the client asked for, or `null` when it sent none. */
   export function serverName(): string | null {
-    return fetchString((_a: i32, _b: i32, p: i32, l: i32): i32 => ngx_wasm_ssl_get_server_name(p, l), 0, 0, "Ssl.serverName");
+    return fetchString(Getter.SSL_SERVER_NAME, 0, 0, "Ssl.serverName");
   }
 
   /** Fail the handshake with TLS alert `alert` (see `SslAlert`). */

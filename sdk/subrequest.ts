@@ -3,14 +3,13 @@ import {
   ngx_wasm_subreq,
   ngx_wasm_subreq_get_body,
   ngx_wasm_subreq_get_body_len,
-  ngx_wasm_subreq_get_header,
   ngx_wasm_subreq_get_status,
   ngx_wasm_subreq_set_header,
   Method,
   Status,
   SubrequestOption,
 } from "./raw";
-import { callNamePair, fetchNamedString, ptr, utf8 } from "./internal/buffer";
+import { fetchNamedString, Getter, ptr, utf8 } from "./internal/buffer";
 import { callName, check, fail } from "./internal/errors";
 import { suspend } from "./internal/suspend";
 
@@ -35,11 +34,9 @@ let captured = false; // whether the last launch asked for the body
 export namespace Subrequest {
   /** Stage request header `name` for the next `fetch` (staged headers go with that one launch). */
   export function setHeader(name: string, value: string): void {
-    const status = callNamePair(
-      (a: i32, b: i32, c: i32, d: i32): i32 => ngx_wasm_subreq_set_header(a, b, c, d),
-      name,
-      utf8(value),
-    );
+    const n = utf8(name);
+    const v = utf8(value);
+    const status = ngx_wasm_subreq_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
     check(status, "Subrequest.setHeader", name);
   }
 
@@ -68,11 +65,7 @@ export namespace Subrequest {
 
   /** Response header `name` of the finished subrequest, or `null` when absent. */
   export function header(name: string): string | null {
-    return fetchNamedString(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_subreq_get_header(a, b, p, l),
-      name,
-      "Subrequest.header",
-    );
+    return fetchNamedString(Getter.SUBREQUEST_HEADER, name, "Subrequest.header");
   }
 
   /**

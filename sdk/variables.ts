@@ -1,6 +1,6 @@
 // nginx variables ($uri, $remote_addr, variables declared with `set`, …).
-import { ngx_wasm_var_get, ngx_wasm_var_set, Status } from "./raw";
-import { callNamePair, fetchNamedString, utf8 } from "./internal/buffer";
+import { ngx_wasm_var_set, Status } from "./raw";
+import { fetchNamedString, Getter, ptr, utf8 } from "./internal/buffer";
 import { callName, fail } from "./internal/errors";
 
 /**
@@ -18,11 +18,7 @@ import { callName, fail } from "./internal/errors";
 export namespace Variables {
   /** The variable's value, or `null` when it is unknown or has no value. */
   export function get(name: string): string | null {
-    return fetchNamedString(
-      (a: i32, b: i32, p: i32, l: i32): i32 => ngx_wasm_var_get(a, b, p, l),
-      name,
-      "Variables.get",
-    );
+    return fetchNamedString(Getter.VARIABLE, name, "Variables.get");
   }
 
   /**
@@ -31,11 +27,9 @@ export namespace Variables {
    * cannot be changed (e.g. `$uri`): that is a programming error.
    */
   export function set(name: string, value: string): bool {
-    const status = callNamePair(
-      (a: i32, b: i32, c: i32, d: i32): i32 => ngx_wasm_var_set(a, b, c, d),
-      name,
-      utf8(value),
-    );
+    const n = utf8(name);
+    const v = utf8(value);
+    const status = ngx_wasm_var_set(ptr(n), n.byteLength, ptr(v), v.byteLength);
     if (status == Status.ERROR) {
       fail(callName("Variables.set", name), "the variable cannot be changed (declare your own with `set $" + name + " \"\";`)");
     }

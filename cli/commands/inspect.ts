@@ -1,6 +1,7 @@
 // `ngxwasm inspect <file.wasm> [--json]`
 import type { Command } from "commander";
 import { AREAS, HOST_FUNCTION_BY_NAME, IMPORT_MODULE, PHASES, type Phase } from "../../host-abi/tables.js";
+import { readCallGraph } from "../../host/wasm-calls.js";
 import { formatFuncType, readModuleShape } from "../../host/wasm-module.js";
 import { err, formatSize, out } from "../format.js";
 import { HANDLER_TYPE, phasesAllowing, validateFile } from "../../host/validate.js";
@@ -14,8 +15,11 @@ export interface Inspection {
   areas: { area: string; doc: string }[];
   /** phases in which every imported function is allowed */
   phases: Phase[];
-  /** exports of type () -> i32 named like a phase's conventional handler */
-  handlers: { export: string; phases: Phase[]; directives: string[] }[];
+  /**
+   * exports of type () -> i32, each with the phases it can serve (those allowing
+   * every host function it can reach) and the phases its name is conventional for
+   */
+  handlers: { export: string; phases: Phase[]; conventionalFor: Phase[] }[];
   /** what `ngxwasm validate` (without --export/--phase) reports */
   problems: string[];
 }
@@ -25,11 +29,14 @@ export function inspectModule(file: string, bytes: Uint8Array, problems: string[
   const abiImports = shape.imports.filter((i) => i.kind === "function");
   const areaNames = [...new Set(abiImports.map((i) => HOST_FUNCTION_BY_NAME.get(i.name)?.area).filter((a) => a !== undefined))];
   const phases = phasesAllowing(shape.imports.map((i) => i.name));
+  const graph = readCallGraph(bytes);
   const handlers = shape.exports
     .filter((e) => e.kind === "function" && formatFuncType(e.type!) === formatFuncType(HANDLER_TYPE))
-    .map((e) => ({ export: e.name, conventional: PHASES.filter((p) => p.export === e.name) }))
-    .filter((h) => h.conventional.length > 0)
-    .map((h) => ({ export: h.export, phases: h.conventional.map((p) => p.name), directives: h.conventional.map((p) => p.directive) }));
+    .map((e) => ({
+      export: e.name,
+      phases: phasesAllowing(graph.importsReachableFrom(e.name) ?? []),
+      conventionalFor: PHASES.filter((p) => p.export === e.name).map((p) => p.name),
+    }));
   return {
     file,
     size: bytes.byteLength,
@@ -66,9 +73,12 @@ function printText(i: Inspection): void {
   }
   out(`ABI areas: ${i.areas.map((a) => `${a.area} (${a.doc})`).join(", ") || "none"}`);
   out(`phases it can serve: ${i.phases.join(", ") || "none"}`);
-  out(
-    `handlers: ${i.handlers.map((h) => `${h.export} → ${h.directives.join(", ")}`).join("; ") || "no export named like a conventional handler (" + [...new Set(PHASES.map((p) => p.export))].join(", ") + ")"}`,
-  );
+  out(i.handlers.length ? "handlers (the phases each can serve, from the host functions it can reach):" : "handlers: no export of type () -> i32");
+  const hw = width(i.handlers.map((h) => h.export));
+  for (const h of i.handlers) {
+    const conventional = h.conventionalFor.length ? `  (named for ${h.conventionalFor.join(", ")})` : "";
+    out(`  ${h.export.padEnd(hw)}  ${h.phases.join(", ") || "none"}${conventional}`);
+  }
   if (i.problems.length) {
     out(`problems (${i.problems.length}):`);
     for (const p of i.problems) out(`  ${p}`);
@@ -99,8 +109,9 @@ export function register(program: Command, finish: (code: number) => void): void
       "after",
       `
 "phases it can serve" lists the phases in which every imported host function is
-allowed; "handlers" lists exports of type () -> i32 named like a phase's
-conventional handler (on_content, on_rewrite, …). Problems that
+allowed; "handlers" lists each export of type () -> i32 with the phases in
+which every host function it can reach (following calls) is allowed, and the
+phases its name is conventional for (on_content, on_rewrite, …). Problems that
 \`ngxwasm validate\` would report are listed too.
 Exit code: 0 inspected, 1 not a readable WebAssembly module, 2 usage error.
 

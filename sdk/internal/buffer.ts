@@ -2,7 +2,17 @@
 // getter copies into a guest buffer and returns the FULL length of the value.
 // The "buffer too small → retry with a buffer of the reported length" loop
 // lives here, once; every SDK getter goes through `fetchBytes`/`fetchString`.
-import { Status } from "../raw";
+import {
+  ngx_wasm_req_get_body,
+  ngx_wasm_req_get_header,
+  ngx_wasm_resp_get_body_chunk,
+  ngx_wasm_resp_get_header,
+  ngx_wasm_shm_get,
+  ngx_wasm_ssl_get_server_name,
+  ngx_wasm_subreq_get_header,
+  ngx_wasm_var_get,
+  Status,
+} from "../raw";
 import { callName, fail } from "./errors";
 
 /** Size of the static scratch buffer a getter tries first (longer values are retried). */
@@ -12,13 +22,37 @@ export const SCRATCH_SIZE: i32 = 1024;
 // straight from here avoids allocating an intermediate buffer.
 const scratch: usize = memory.data(SCRATCH_SIZE);
 
-/**
- * A host getter reduced to one shape: `(a, b, bufPtr, bufLen) -> len | -1 | -2`.
- * `a`/`b` carry the name `(ptr, len)` for named getters and are ignored by the others.
- * AssemblyScript function references cannot capture locals, so callers pass
- * plain top-level arrow functions and hand their arguments through `a`/`b`.
- */
-export type Getter = (a: i32, b: i32, bufPtr: i32, bufLen: i32) => i32;
+/** The ABI's getters that copy a value into a guest buffer. */
+export const enum Getter {
+  REQUEST_HEADER,
+  RESPONSE_HEADER,
+  VARIABLE,
+  SHARED_DICT,
+  SUBREQUEST_HEADER,
+  REQUEST_BODY,
+  BODY_CHUNK,
+  SSL_SERVER_NAME,
+}
+
+// A getter is chosen by a constant, not passed as a function reference: the
+// fetch helpers below are inlined, so the optimizer reduces this switch to the
+// one direct call. Without `call_indirect`, `ngxwasm validate --export` can
+// tell which host functions each handler really reaches.
+// `a`/`b` carry a name `(ptr, len)` for named getters; the others ignore them.
+@inline
+function callGetter(getter: Getter, a: i32, b: i32, bufPtr: i32, bufLen: i32): i32 {
+  switch (getter) {
+    case Getter.REQUEST_HEADER: return ngx_wasm_req_get_header(a, b, bufPtr, bufLen);
+    case Getter.RESPONSE_HEADER: return ngx_wasm_resp_get_header(a, b, bufPtr, bufLen);
+    case Getter.VARIABLE: return ngx_wasm_var_get(a, b, bufPtr, bufLen);
+    case Getter.SHARED_DICT: return ngx_wasm_shm_get(a, b, bufPtr, bufLen);
+    case Getter.SUBREQUEST_HEADER: return ngx_wasm_subreq_get_header(a, b, bufPtr, bufLen);
+    case Getter.REQUEST_BODY: return ngx_wasm_req_get_body(bufPtr, bufLen);
+    case Getter.BODY_CHUNK: return ngx_wasm_resp_get_body_chunk(bufPtr, bufLen);
+    case Getter.SSL_SERVER_NAME: return ngx_wasm_ssl_get_server_name(bufPtr, bufLen);
+  }
+  return unreachable();
+}
 
 /** A UTF-8 copy of `s` (not NUL-terminated). */
 @inline
@@ -53,21 +87,23 @@ class Fetched {
  * Call `getter` until the value fits, returning where it landed and its length.
  * Returns len -1 when the host answers NOT_FOUND; an ERROR aborts naming `what`.
  */
+@inline
 function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null): Fetched {
   let buf: usize = scratch;
   let cap: i32 = SCRATCH_SIZE;
-  let len = getter(a, b, <i32>buf, cap);
+  let len = callGetter(getter, a, b, <i32>buf, cap);
   // The value may change between calls (in theory): loop until it fits.
   while (len > cap) {
     cap = len;
     buf = changetype<usize>(new ArrayBuffer(cap));
-    len = getter(a, b, <i32>buf, cap);
+    len = callGetter(getter, a, b, <i32>buf, cap);
   }
   if (len == Status.ERROR) fail(callName(what, name), "the host returned ERROR");
   return new Fetched(buf, len);
 }
 
 /** A getter's value as bytes, or null when the host says NOT_FOUND. */
+@inline
 export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): ArrayBuffer | null {
   const got = fetchRaw(getter, a, b, what, name);
   if (got.len < 0) return null;
@@ -80,6 +116,7 @@ export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: s
 }
 
 /** A getter's value decoded as UTF-8, or null when the host says NOT_FOUND. */
+@inline
 export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): string | null {
   const got = fetchRaw(getter, a, b, what, name);
   if (got.len < 0) return null;
@@ -87,25 +124,17 @@ export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: 
 }
 
 /** The value of a getter keyed by a name (header, variable, shared dict key) as a string; `what` is the SDK call, e.g. "Request.header". */
+@inline
 export function fetchNamedString(getter: Getter, name: string, what: string): string | null {
   const n = utf8(name);
   return fetchString(getter, ptr(n), n.byteLength, what, name);
 }
 
 /** The value of a getter keyed by a name as bytes. */
+@inline
 export function fetchNamedBytes(getter: Getter, name: string, what: string): ArrayBuffer | null {
   const n = utf8(name);
   return fetchBytes(getter, ptr(n), n.byteLength, what, name);
-}
-
-/** Call a host setter `(namePtr, nameLen, valuePtr, valueLen) -> status` with UTF-8 name and value. */
-export function callNamePair(
-  setter: (a: i32, b: i32, c: i32, d: i32) => i32,
-  name: string,
-  value: ArrayBuffer,
-): i32 {
-  const n = utf8(name);
-  return setter(ptr(n), n.byteLength, ptr(value), value.byteLength);
 }
 
 /**

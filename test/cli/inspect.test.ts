@@ -1,6 +1,7 @@
 // `ngxwasm inspect`: exports with types, imports with their ABI areas, the
-// phases a module can serve and its conventional handler exports.
+// phases a module can serve and each handler export with the phases it can serve.
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildGuest } from "../support/guests.js";
 import { ensureCliBuilt, fixtureWasm, runCli } from "./cli.js";
 
 beforeAll(ensureCliBuilt);
@@ -16,7 +17,7 @@ describe("ngxwasm inspect", () => {
     expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_resp_write +\(i32, i32\) -> i32 +\[response\]$/m);
     expect(r.stdout).toMatch(/^ABI areas: response \(response status, headers and body\)$/m);
     expect(r.stdout).toMatch(/^phases it can serve: server_rewrite, rewrite, access, content$/m);
-    expect(r.stdout).toMatch(/^handlers: on_content → content_by_wasm$/m);
+    expect(r.stdout).toMatch(/^handlers \(the phases each can serve.*\):\n {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
     expect(r.stdout).not.toMatch(/problems/);
   });
 
@@ -41,9 +42,21 @@ describe("ngxwasm inspect", () => {
     ]);
     expect(info.areas.map((a: { area: string }) => a.area)).toEqual(["response"]);
     expect(info.phases).toEqual(["server_rewrite", "rewrite", "access", "content"]);
-    // on_log is named for the log phase, which this module cannot serve (see phases).
-    expect(info.handlers).toEqual([{ export: "on_log", phases: ["log"], directives: ["log_by_wasm"] }]);
+    // on_log is named for the log phase, which it cannot serve: it calls resp_write.
+    expect(info.handlers).toEqual([
+      { export: "on_log", phases: ["server_rewrite", "rewrite", "access", "content"], conventionalFor: ["log"] },
+    ]);
     expect(info.problems).toEqual([]);
+  });
+
+  it("gives each handler of a multi-phase guest the phases it can serve (uppercase)", async () => {
+    const r = await runCli(["inspect", await buildGuest("guests/uppercase"), "--json"]);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.phases).toEqual(["body_filter"]); // every import allowed: only the body filter
+    const byExport = Object.fromEntries(info.handlers.map((h: { export: string; phases: string[] }) => [h.export, h.phases]));
+    expect(byExport.on_header).toContain("header_filter");
+    expect(byExport.on_body).toEqual(["body_filter"]);
   });
 
   it("lists a module's problems and the imports outside the ABI", async () => {

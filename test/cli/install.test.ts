@@ -57,7 +57,7 @@ describe("ngxwasm install", () => {
     const tree = join(tempDir(), "tree4");
     const r = await runCli(["install", await fixtureWasm("phase-violation"), "--tree", tree, "--phase", "log"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/import "env\.ngx_wasm_resp_write" is not allowed in phase log/);
+    expect(r.stderr).toMatch(/on_log can call "env\.ngx_wasm_resp_write", which is not allowed in phase log/);
     expect(r.stderr).toMatch(/not installed: .*phase-violation\.wasm has 1 problem/);
     expect(existsSync(join(tree, "wasm", "phase-violation.wasm"))).toBe(false);
     expect(existsSync(join(tree, "conf.d", "phase-violation.conf"))).toBe(false);

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateModule } from "../../host/validate.js";
+import { buildGuest } from "../support/guests.js";
 import { ensureCliBuilt, fixtureWasm, runCli, tempDir, type Feature } from "./cli.js";
 
 beforeAll(ensureCliBuilt);
@@ -53,14 +54,21 @@ const cases: Case[] = [
     fixture: "phase-violation",
     args: ["--export", "on_log", "--phase", "log"],
     expect: [
-      /phase-violation\.wasm: import "env\.ngx_wasm_resp_write" is not allowed in phase log \(log_by_wasm\); it is allowed in: server_rewrite, rewrite, access, content/,
+      /phase-violation\.wasm: on_log can call "env\.ngx_wasm_resp_write", which is not allowed in phase log \(log_by_wasm\); it is allowed in: server_rewrite, rewrite, access, content — remove that call from on_log's code path/,
+    ],
+  },
+  {
+    fixture: "phase-violation",
+    args: ["--phase", "log"],
+    expect: [
+      /phase-violation\.wasm: the module imports "env\.ngx_wasm_resp_write", which is not allowed in phase log .* — name the handler with --export/,
     ],
   },
 ];
 
 describe("ngxwasm validate: failure fixtures", () => {
   for (const c of cases) {
-    it(`${c.fixture} → exit 1 naming the problem`, async () => {
+    it(`${[c.fixture, ...(c.args ?? [])].join(" ")} → exit 1 naming the problem`, async () => {
       const wasm = await fixtureWasm(c.fixture, c.features);
       const r = await runCli(["validate", wasm, ...(c.args ?? [])]);
       expect(r.code).toBe(1);
@@ -104,6 +112,16 @@ describe("ngxwasm validate: valid modules and usage", () => {
     const r = await runCli(["validate", await fixtureWasm("ok"), "--phase", "header_filter"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not allowed in phase header_filter \(header_filter_by_wasm\)/);
+  });
+
+  it("checks only what the named handler can reach: uppercase's header filter passes, its body filter does not", async () => {
+    const wasm = await buildGuest("guests/uppercase");
+    const header = await runCli(["validate", wasm, "--export", "on_header", "--phase", "header_filter"]);
+    expect(header.stderr).toBe("");
+    expect(header.code).toBe(0);
+    const body = await runCli(["validate", wasm, "--export", "on_body", "--phase", "header_filter"]);
+    expect(body.code).toBe(1);
+    expect(body.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk", which is not allowed in phase header_filter/);
   });
 
   it("an unknown phase is a usage error (exit 2) listing the phases", async () => {
