@@ -25,21 +25,21 @@ mkdir -p "$TREE/run/tmp" "$TREE/cache" "$TREE/wasm" "$TREE/conf.d"
 # name -> how it is served (see each guest's header comment). A filter guest
 # needs a content source; the rewrite guest runs for every URL no other
 # location claims and falls through to a `return` that shows what it set.
-declare -A LOCATION PHASE EXPORT EXTRA CURL   # EXTRA: directives, one per line
-LOCATION[hello]=/hello;         PHASE[hello]=content;         EXPORT[hello]=on_content
+# PHASES: `phase:export` handlers, space-separated (default content:on_content).
+declare -A LOCATION PHASES EXTRA CURL   # EXTRA: directives, one per line
+LOCATION[hello]=/hello
 CURL[hello]="curl -i $BASE_URL/hello"
-LOCATION[echo]=/echo;           PHASE[echo]=content;          EXPORT[echo]=on_content
+LOCATION[echo]=/echo
 CURL[echo]="curl -s '$BASE_URL/echo/x?a=1&tag=x&tag=y' -H 'X-Request-Id: 42'"
-LOCATION[rewrite]=/;            PHASE[rewrite]=rewrite;       EXPORT[rewrite]=on_rewrite
+LOCATION[rewrite]=/;            PHASES[rewrite]=rewrite:on_rewrite
 EXTRA[rewrite]='default_type text/plain;
 return 200 "fell through to nginx: $uri, X-Guest: $http_x_guest\n";'
 CURL[rewrite]="curl -i '$BASE_URL/old/page?x=1'   # 301 to /new/page?x=1; then: curl -i $BASE_URL/new/page"
-LOCATION[uppercase]=/uppercase; PHASE[uppercase]=body_filter; EXPORT[uppercase]=on_body
-EXTRA[uppercase]='header_filter_by_wasm wasm/uppercase.wasm on_header;
-default_type text/plain;
+LOCATION[uppercase]=/uppercase; PHASES[uppercase]="header_filter:on_header body_filter:on_body"
+EXTRA[uppercase]='default_type text/plain;
 alias html/static/sample.txt;'
 CURL[uppercase]="curl -i $BASE_URL/uppercase   # html/static/sample.txt, upper-cased"
-LOCATION[auth]=/auth;           PHASE[auth]=access;           EXPORT[auth]=on_access
+LOCATION[auth]=/auth;           PHASES[auth]=access:on_access
 EXTRA[auth]='default_type text/plain;
 alias html/static/sample.txt;'
 CURL[auth]="curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
@@ -54,8 +54,8 @@ installed=()
 for wasm in "$GUESTS_DIR"/*.wasm; do
   name="$(basename "$wasm" .wasm)"
   # Examples without an entry above are content handlers at /<name> by convention.
-  args=(install "$wasm" --tree "$TREE" --location "${LOCATION[$name]:-/$name}"
-        --phase "${PHASE[$name]:-content}" --export "${EXPORT[$name]:-on_content}")
+  args=(install "$wasm" --tree "$TREE" --location "${LOCATION[$name]:-/$name}")
+  for handler in ${PHASES[$name]:-content:on_content}; do args+=(--phase "$handler"); done
   while IFS= read -r directive; do
     [ -n "$directive" ] && args+=(--directive "$directive")
   done <<<"${EXTRA[$name]:-}"

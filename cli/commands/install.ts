@@ -1,64 +1,98 @@
-// `ngxwasm install <file.wasm> [--tree nginx] [--location /path] [--phase content]
-//  [--export NAME] [--directive "…;"]… [--name NAME]`
+// `ngxwasm install <file.wasm> [--tree nginx] [--location /path]
+//  [--phase PHASE[:EXPORT]]… [--export NAME] [--directive "…;"]… [--name NAME]`
 import type { Command } from "commander";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
-import { validateFile } from "../../host/validate.js";
+import { validateFile, type Problem } from "../../host/validate.js";
 import { parsePhase } from "./validate.js";
 
 export interface InstallCommandOptions {
   tree: string;
   location?: string;
-  phase: string;
+  phase: string[];
   export?: string;
   directive: string[];
   name?: string;
 }
 
+/** One handler of the guest: the phase it runs in and its export. */
+export interface Handler {
+  phase: PhaseInfo;
+  exportName: string;
+}
+
 /** The nginx snippet for one guest: a location block, or server-level lines for server-only phases. */
 export function renderSnippet(args: {
   name: string;
-  phase: PhaseInfo;
-  exportName: string;
+  handlers: Handler[];
   location: string;
   directives: string[];
   source: string;
 }): string {
-  const { name, phase, exportName, location, directives } = args;
-  const lines = [`${phase.directive} wasm/${name}.wasm ${exportName};`, ...directives];
+  const { name, handlers, location, directives } = args;
+  const lines = [...handlers.map((h) => `${h.phase.directive} wasm/${name}.wasm ${h.exportName};`), ...directives];
   const header = [
     `# ${name}: written by \`ngxwasm install\` from ${args.source}; re-run it to update.`,
     `# Included inside the server block of nginx.conf; wasm/ resolves against the nginx prefix.`,
   ];
-  if (phase.contexts.includes("location")) {
+  if (handlers.every((h) => h.phase.contexts.includes("location"))) {
     return [...header, `location ${location} {`, ...lines.map((l) => `    ${l}`), "}", ""].join("\n");
   }
-  return [...header, `# ${phase.directive} is a server-level directive (no location block).`, ...lines, ""].join("\n");
+  const directiveNames = handlers.map((h) => h.phase.directive).join(", ");
+  return [...header, `# ${directiveNames}: server-level (no location block).`, ...lines, ""].join("\n");
+}
+
+/** `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers to install. */
+export function parseHandlers(phases: string[], exportOption: string | undefined): Handler[] {
+  const specs = phases.length ? phases : ["content"];
+  if (exportOption !== undefined && specs.length > 1) {
+    throw new UsageError(`--export names one handler, but ${specs.length} phases are given — write each as --phase PHASE:EXPORT`);
+  }
+  const handlers = specs.map((spec): Handler => {
+    const [phaseName, exportName] = spec.split(":", 2) as [string, string | undefined];
+    const phase = PHASES.find((p) => p.name === parsePhase(phaseName))!;
+    if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
+      throw new UsageError(
+        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand`,
+      );
+    }
+    return { phase, exportName: exportName || exportOption || phase.export };
+  });
+  const seen = new Set<string>();
+  for (const h of handlers) {
+    if (seen.has(h.phase.name)) throw new UsageError(`phase ${h.phase.name} is given twice — one handler per phase`);
+    seen.add(h.phase.name);
+  }
+  const serverOnly = handlers.filter((h) => !h.phase.contexts.includes("location"));
+  if (serverOnly.length && serverOnly.length < handlers.length) {
+    throw new UsageError(
+      `${serverOnly.map((h) => h.phase.directive).join(", ")} is server-level and the other phases need a location — install them as two guests (--name)`,
+    );
+  }
+  return handlers;
 }
 
 export async function runInstall(file: string, options: InstallCommandOptions): Promise<number> {
-  const phaseName = parsePhase(options.phase)!;
-  const phase = PHASES.find((p) => p.name === phaseName)!;
-  if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
-    throw new UsageError(
-      `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand`,
-    );
-  }
-  if (!phase.contexts.includes("location") && options.location !== undefined) {
-    throw new UsageError(`--location does not apply to ${phase.directive}: it is a server-level directive — drop --location`);
+  const handlers = parseHandlers(options.phase, options.export);
+  if (!handlers[0]!.phase.contexts.includes("location") && options.location !== undefined) {
+    throw new UsageError(`--location does not apply to ${handlers[0]!.phase.directive}: it is a server-level directive — drop --location`);
   }
   const name = options.name ?? basename(file).replace(/\.wasm$/, "");
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
     throw new UsageError(`"${name}" is not a usable guest name (letters, digits, _ . -) — pass --name`);
   }
-  const exportName = options.export ?? phase.export;
   const location = options.location ?? `/${name}`;
   if (/[{};]/.test(location) || !location.trim()) throw new UsageError(`--location "${location}" is not a location (e.g. /hello)`);
   const directives = options.directive.map((d) => d.trim()).map((d) => (/[;}]$/.test(d) ? d : `${d};`));
 
-  const { problems } = await validateFile(file, { exports: [exportName], phase: phase.name });
+  // Each handler is checked for its own phase: only what it can reach counts.
+  const problems: Problem[] = [];
+  for (const h of handlers) {
+    const checked = await validateFile(file, { exports: [h.exportName], phase: h.phase.name });
+    problems.push(...checked.problems.filter((p) => !problems.some((q) => q.message === p.message)));
+  }
   if (problems.length) {
     for (const p of problems) err(p.message);
     err(`not installed: ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
@@ -72,7 +106,7 @@ export async function runInstall(file: string, options: InstallCommandOptions): 
   const wasmPath = join(wasmDir, `${name}.wasm`);
   const confPath = join(confDir, `${name}.conf`);
   copyFileSync(file, wasmPath);
-  const snippet = renderSnippet({ name, phase, exportName, location, directives, source: displayPath(file) });
+  const snippet = renderSnippet({ name, handlers, location, directives, source: displayPath(file) });
   writeFileSync(confPath, snippet);
 
   out(`installed ${displayPath(file)} → ${displayPath(wasmPath)}`);
@@ -89,16 +123,22 @@ export function register(program: Command, finish: (code: number) => void): void
     .argument("<file.wasm>", "the module to install")
     .option("-t, --tree <dir>", "the nginx tree (its nginx.conf includes conf.d/*.conf in its server block)", "nginx")
     .option("-l, --location <path>", "the location to serve (default: /<name>)")
-    .option("-p, --phase <phase>", `the phase the handler runs in (${PHASE_NAMES.join(", ")})`, "content")
-    .option("-e, --export <name>", "the handler export (default: the phase's conventional name, e.g. on_content)")
+    .addOption(
+      repeatable(
+        "-p, --phase <phase[:export]>",
+        `a phase the guest runs in, optionally with its handler export (${PHASE_NAMES.join(", ")}; default content)`,
+      ),
+    )
+    .option("-e, --export <name>", "the handler export when one phase is given (default: the phase's conventional name, e.g. on_content)")
     .addOption(repeatable("-d, --directive <text>", 'an extra directive for the block, e.g. "proxy_pass http://backend;"'))
     .option("-n, --name <name>", "the installed name (default: the file name without .wasm)")
     .addHelpText(
       "after",
       `
-Validates the module for the export and phase first and refuses a broken one.
-Then copies it to <tree>/wasm/<name>.wasm and writes <tree>/conf.d/<name>.conf:
-  location <path> { <phase directive> wasm/<name>.wasm <export>; <directives> }
+Validates each handler for its phase first (only the host functions it can
+reach count) and refuses a broken module. Then copies it to
+<tree>/wasm/<name>.wasm and writes <tree>/conf.d/<name>.conf:
+  location <path> { <phase directive> wasm/<name>.wasm <export>; … <directives> }
 Server-level phases (server_rewrite, ssl_*) are written without a location block;
 balancer_by_wasm belongs in an upstream {} block and is not installed this way.
 Exit code: 0 installed, 1 the module has problems, 2 usage error.
@@ -107,8 +147,8 @@ Examples:
   $ ngxwasm install build/guests/hello.wasm
   $ ngxwasm install build/guests/rewrite.wasm --location / --phase rewrite \\
       --directive 'return 200 "fell through\\n";'
-  $ ngxwasm install build/guests/uppercase.wasm --phase body_filter \\
-      --directive 'proxy_pass http://127.0.0.1:8081;'`,
+  $ ngxwasm install build/guests/uppercase.wasm --phase header_filter:on_header \\
+      --phase body_filter:on_body --directive 'proxy_pass http://127.0.0.1:8081;'`,
     )
     .action(async (file: string, options: InstallCommandOptions) => finish(await runInstall(file, options)));
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildGuest } from "../support/guests.js";
 import { ensureCliBuilt, fixtureWasm, runCli, tempDir } from "./cli.js";
 
 beforeAll(ensureCliBuilt);
@@ -68,6 +69,44 @@ describe("ngxwasm install", () => {
     const r = await runCli(["install", await fixtureWasm("missing-export"), "--tree", tree]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/export "on_content" is missing/);
+    expect(existsSync(join(tree, "conf.d"))).toBe(false);
+  });
+
+  it("installs a guest with two handlers (--phase PHASE:EXPORT), each validated for its own phase", async () => {
+    const tree = join(tempDir(), "tree8");
+    const wasm = await buildGuest("guests/uppercase");
+    const r = await runCli(["install", wasm, "--tree", tree, "--phase", "header_filter:on_header", "--phase", "body_filter:on_body"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const conf = readFileSync(join(tree, "conf.d", "uppercase.conf"), "utf8");
+    expect(conf).toContain(
+      ["location /uppercase {", "    header_filter_by_wasm wasm/uppercase.wasm on_header;", "    body_filter_by_wasm wasm/uppercase.wasm on_body;", "}"].join("\n"),
+    );
+  });
+
+  it("refuses a handler given the other one's phase, naming the handler", async () => {
+    const tree = join(tempDir(), "tree9");
+    const r = await runCli(["install", await buildGuest("guests/uppercase"), "--tree", tree, "--phase", "header_filter:on_body"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk", which is not allowed in phase header_filter/);
+    expect(existsSync(join(tree, "conf.d", "uppercase.conf"))).toBe(false);
+  });
+
+  it("--export with several phases, a phase given twice, and mixed server/location phases are usage errors", async () => {
+    const wasm = await fixtureWasm("ok");
+    const tree = join(tempDir(), "tree10");
+    const several = await runCli(["install", wasm, "--tree", tree, "--phase", "rewrite", "--phase", "content", "--export", "x"]);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/--export names one handler, but 2 phases are given — write each as --phase PHASE:EXPORT/);
+    const twice = await runCli(["install", wasm, "--tree", tree, "--phase", "content", "--phase", "content:on_other"]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/phase content is given twice/);
+    const mixed = await runCli(["install", wasm, "--tree", tree, "--phase", "server_rewrite", "--phase", "content"]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/server_rewrite_by_wasm is server-level and the other phases need a location/);
+    const unknown = await runCli(["install", wasm, "--tree", tree, "--phase", "contnet:on_content"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown phase "contnet"/);
     expect(existsSync(join(tree, "conf.d"))).toBe(false);
   });
 
