@@ -3,15 +3,19 @@
 // would refuse most multi-phase guests; following the calls from the handler
 // export answers "can this handler call a function its phase forbids?".
 //
-// The walk is conservative. A `call_indirect` whose table index is loaded from
-// a constant address in the module's static data (`i32.const A; i32.load;
-// call_indirect`: how AssemblyScript calls a known function reference, e.g.
-// the SDK's `handle(() => …)` once inlined) is read as a call to the function
-// in that table slot. Any other reachable `call_indirect` makes every function
-// that can sit in a table (element segments, `ref.func`) reachable. The start
-// function runs before any handler. An instruction this reader does not know
-// (SIMD, atomics, a newer proposal) gives up on the whole module: every export
-// is then taken to reach every import.
+// The walk is conservative, with two exceptions for how AssemblyScript calls a
+// function reference: a static Function object in data whose first field is
+// the table slot, loaded right before `call_indirect`.
+// - `i32.const A; i32.load; call_indirect` (a known reference, e.g. the SDK's
+//   `handle(() => …)` once inlined) calls the function in the slot stored at A.
+// - `global.get G; i32.load; call_indirect` calls any function whose Function
+//   object reachable code stores in G (`i32.const A; global.set G`, or G's
+//   initial value); the SDK writes the response body that way.
+// Any other reachable `call_indirect`, or one through a global that reachable
+// code sets to a computed value, makes every function that can sit in a table
+// (element segments, `ref.func`) reachable. The start function runs before any
+// handler. An instruction this reader does not know (SIMD, atomics, a newer
+// proposal) gives up on the whole module: every export then reaches every import.
 
 import { forEachSection, Reader } from "./wasm-module.js";
 
@@ -26,6 +30,16 @@ interface FunctionBody {
   callsIndirect: boolean;
   /** static-data addresses holding the table index of a call_indirect */
   indirectThrough: number[];
+  /** call_indirect through the Function object a global points to (at `offset` in it) */
+  indirectViaGlobal: { global: number; offset: number }[];
+  /** `i32.const value; global.set global` */
+  globalStores: { global: number; value: number }[];
+  /** globals set to a computed value */
+  globalsSetOtherwise: number[];
+}
+
+function emptyBody(): FunctionBody {
+  return { calls: [], callsIndirect: false, indirectThrough: [], indirectViaGlobal: [], globalStores: [], globalsSetOtherwise: [] };
 }
 
 /** Active data and element segments with constant offsets: the module's initial memory and table. */
@@ -43,6 +57,7 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
   const bodies: FunctionBody[] = []; // defined functions, by index - importNames.length
   const tableable = new Set<number>(); // functions a call_indirect may reach
   const image: Image = { data: [], table: new Map() };
+  const globalInit: (number | undefined)[] = []; // by global index: the i32.const initial value, if any
   let start: number | undefined;
   let understood = true;
 
@@ -60,8 +75,21 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
             r.byte();
             r.limits();
           } else if (kind === 2) r.limits();
-          else if (kind === 3) r.skip(2);
-          else r.skip(1), r.u32();
+          else if (kind === 3) {
+            r.skip(2);
+            globalInit.push(undefined); // set by the embedder: unknown
+          } else r.skip(1), r.u32();
+        }
+        break;
+      case 6: // global
+        try {
+          for (let n = r.u32(); n > 0; n--) {
+            r.skip(2); // value type, mutability
+            globalInit.push(readConstExpression(r, tableable));
+          }
+        } catch (e) {
+          if (!(e instanceof UnknownInstruction)) throw e;
+          understood = false;
         }
         break;
       case 7: // export
@@ -92,7 +120,7 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
           } catch (e) {
             if (!(e instanceof UnknownInstruction)) throw e;
             understood = false;
-            bodies.push({ calls: [], callsIndirect: false, indirectThrough: [] });
+            bodies.push(emptyBody());
           }
           r.pos = end;
         }
@@ -109,14 +137,16 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
 
   /** The function a call_indirect through static address `at` reaches, if the module's initial image says. */
   const staticTarget = (at: number): number | undefined => {
-    for (const seg of image.data) {
-      if (at >= seg.offset && at + 4 <= seg.offset + seg.bytes.length) {
-        const i = at - seg.offset;
-        const slot = seg.bytes[i]! | (seg.bytes[i + 1]! << 8) | (seg.bytes[i + 2]! << 16) | (seg.bytes[i + 3]! << 24);
-        return image.table.get(slot >>> 0);
+    // Initial memory is zero where no segment writes (the optimizer trims trailing zeros); a later segment wins.
+    const byteAt = (address: number): number => {
+      let value = 0;
+      for (const seg of image.data) {
+        if (address >= seg.offset && address < seg.offset + seg.bytes.length) value = seg.bytes[address - seg.offset]!;
       }
-    }
-    return undefined;
+      return value;
+    };
+    const slot = byteAt(at) | (byteAt(at + 1) << 8) | (byteAt(at + 2) << 16) | (byteAt(at + 3) << 24);
+    return image.table.get(slot >>> 0);
   };
 
   const imported = importNames.length;
@@ -125,9 +155,33 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
       const root = exportIndex.get(exportName);
       if (root === undefined) return undefined;
       if (!understood) return [...new Set(importNames)];
+
       const seen = new Set<number>();
       const pending = start === undefined ? [root] : [root, start];
-      let indirectAdded = false;
+      let everyTableable = false;
+      const reachAll = () => {
+        if (!everyTableable) pending.push(...tableable);
+        everyTableable = true;
+      };
+      // A Function object's address → its function; 0 is null (AssemblyScript traps before calling it).
+      const reachThrough = (address: number) => {
+        if (address === 0) return;
+        const target = staticTarget(address);
+        if (target === undefined) reachAll();
+        else pending.push(target);
+      };
+      const offsetsCalled = (global: number) => callSites.get(global) ?? new Set<number>();
+      const stored = new Map<number, Set<number>>(); // global → Function object addresses stored by reached code
+      const setOtherwise = new Set<number>();
+      const callSites = new Map<number, Set<number>>(); // global → offsets of reached calls through it
+      const store = (global: number, value: number) => {
+        const values = stored.get(global) ?? new Set<number>();
+        if (values.has(value)) return;
+        stored.set(global, values.add(value));
+        for (const offset of offsetsCalled(global)) reachThrough(value + offset);
+      };
+      globalInit.forEach((value, global) => (value === undefined ? setOtherwise.add(global) : store(global, value)));
+
       while (pending.length) {
         const f = pending.pop()!;
         if (seen.has(f)) continue;
@@ -135,15 +189,19 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
         const body = bodies[f - imported];
         if (!body) continue; // an import
         pending.push(...body.calls);
-        let unknownTarget = body.callsIndirect;
-        for (const at of body.indirectThrough) {
-          const target = staticTarget(at);
-          if (target === undefined) unknownTarget = true;
-          else pending.push(target);
+        if (body.callsIndirect) reachAll();
+        for (const at of body.indirectThrough) reachThrough(at);
+        for (const { global, value } of body.globalStores) store(global, value);
+        for (const global of body.globalsSetOtherwise) {
+          setOtherwise.add(global);
+          if (callSites.has(global)) reachAll();
         }
-        if (unknownTarget && !indirectAdded) {
-          indirectAdded = true;
-          pending.push(...tableable);
+        for (const { global, offset } of body.indirectViaGlobal) {
+          const offsets = offsetsCalled(global);
+          if (offsets.has(offset)) continue;
+          callSites.set(global, offsets.add(offset));
+          if (setOtherwise.has(global)) reachAll();
+          for (const value of stored.get(global) ?? []) reachThrough(value + offset);
         }
       }
       return [...new Set([...seen].filter((f) => f < imported).map((f) => importNames[f]!))];
@@ -209,36 +267,49 @@ function readConstExpression(r: Reader, tableable: Set<number>, wantFunction = f
 }
 
 function readBody(r: Reader, end: number, tableable: Set<number>): FunctionBody {
-  const body: FunctionBody = { calls: [], callsIndirect: false, indirectThrough: [] };
+  const body = emptyBody();
   for (let groups = r.u32(); groups > 0; groups--) {
     r.u32();
     r.byte(); // local count, value type
   }
-  // The last `i32.const` operand, and the address an `i32.load` right after it read.
+  // What the previous instruction was, when it matters: an `i32.const` value,
+  // a `global.get` index, or where an `i32.load` right after one of them read.
   let constant: number | undefined;
-  let loadedFrom: number | undefined;
+  let globalRead: number | undefined;
+  let loaded: { address: number } | { global: number; offset: number } | undefined;
   while (r.pos < end) {
     const op = r.byte();
     let nextConstant: number | undefined;
-    let nextLoadedFrom: number | undefined;
+    let nextGlobalRead: number | undefined;
+    let nextLoaded: typeof loaded;
     if (op === 0x10 || op === 0x12) body.calls.push(r.u32()); // call, return_call
     else if (op === 0x11 || op === 0x13) {
       // call_indirect, return_call_indirect (type index, table index)
       r.u32();
       const table = r.u32();
-      if (loadedFrom !== undefined && table === 0) body.indirectThrough.push(loadedFrom);
-      else body.callsIndirect = true;
+      if (loaded && table === 0) {
+        if ("address" in loaded) body.indirectThrough.push(loaded.address);
+        else body.indirectViaGlobal.push(loaded);
+      } else body.callsIndirect = true;
     } else if (op === 0xd2) tableable.add(r.u32()); // ref.func
     else if (op === 0x41) nextConstant = r.s32(); // i32.const
-    else if (op === 0x28) {
+    else if (op === 0x23) nextGlobalRead = r.u32(); // global.get
+    else if (op === 0x24) {
+      // global.set
+      const global = r.u32();
+      if (constant !== undefined) body.globalStores.push({ global, value: constant >>> 0 });
+      else body.globalsSetOtherwise.push(global);
+    } else if (op === 0x28) {
       // i32.load: alignment, offset
       const align = r.u32();
       if (align & 0x40) r.skipLeb();
       const offset = r.u32();
-      if (constant !== undefined) nextLoadedFrom = (constant >>> 0) + offset;
+      if (constant !== undefined) nextLoaded = { address: (constant >>> 0) + offset };
+      else if (globalRead !== undefined) nextLoaded = { global: globalRead, offset };
     } else skipImmediates(r, op);
     constant = nextConstant;
-    loadedFrom = nextLoadedFrom;
+    globalRead = nextGlobalRead;
+    loaded = nextLoaded;
   }
   return body;
 }

@@ -11,7 +11,18 @@ import { check } from "./internal/errors";
 
 // Per-invocation state (a fresh instance per request, so per request too).
 const body = new ByteBuilder();
-let bodyDirty = false; // written to since the last flush
+// The body is handed to nginx through this reference, which the body functions
+// set when they change the body: a handler that never builds a body (a filter,
+// a log handler) never reaches `resp_write` even through `handle()`, and
+// `ngxwasm validate --export … --phase …` can tell (host/wasm-calls.ts).
+let pendingWrite: () => void = noWrite;
+
+function noWrite(): void {}
+
+function writeBody(): void {
+  check(ngx_wasm_resp_write(body.ptr, body.length), "Response.flush", null, "the body can no longer be set");
+  pendingWrite = noWrite;
+}
 let exited = false;
 
 /**
@@ -76,7 +87,7 @@ export namespace Response {
   export function print(text: string): void {
     if (exited) return;
     body.appendString(text);
-    bodyDirty = true;
+    pendingWrite = writeBody;
   }
 
   /** Append `text` and a newline (`"\n"`) to the body, like OpenResty's `ngx.say`. Ignored after `exit`. */
@@ -84,14 +95,14 @@ export namespace Response {
     if (exited) return;
     body.appendString(text);
     body.appendString("\n");
-    bodyDirty = true;
+    pendingWrite = writeBody;
   }
 
   /** Append bytes (an `ArrayBuffer` or `Uint8Array`; a string is UTF-8 encoded) to the body. Ignored after `exit`. */
   export function write<T>(data: T): void {
     if (exited) return;
     body.appendBytes(toBytes<T>(data));
-    bodyDirty = true;
+    pendingWrite = writeBody;
   }
 
   /** Set `Content-Type: application/json` and append `json` (see `Json` to build it). */
@@ -105,7 +116,7 @@ export namespace Response {
   export function clearBody(): void {
     if (exited) return;
     body.clear();
-    bodyDirty = true;
+    pendingWrite = writeBody;
   }
 
   /** Number of body bytes appended so far. */
@@ -129,7 +140,7 @@ export namespace Response {
     if (text !== null) {
       body.clear();
       body.appendString(text);
-      bodyDirty = true;
+      pendingWrite = writeBody;
     }
     exited = true;
   }
@@ -152,8 +163,6 @@ export namespace Response {
    * yourself only if you write the export without `handle`.
    */
   export function flush(): void {
-    if (!bodyDirty) return;
-    check(ngx_wasm_resp_write(body.ptr, body.length), "Response.flush", null, "the body can no longer be set");
-    bodyDirty = false;
+    pendingWrite();
   }
 }

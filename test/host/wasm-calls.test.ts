@@ -42,6 +42,30 @@ describe("readCallGraph", () => {
     expect(graph.importsReachableFrom("on_log")).toEqual(["ngx_wasm_log"]);
   });
 
+  it("resolves a call_indirect through a global to the function references reachable code stores in it", async () => {
+    // The SDK's body write: $hook starts at a no-op (16 → slot 1); only $print stores $write's object (32 → slot 2).
+    const graph = readCallGraph(
+      await abiGuest(`
+        (type $void (func))
+        (table 3 3 funcref)
+        (elem (i32.const 1) $noop $write)
+        (data (i32.const 16) "\\01")
+        (data (i32.const 32) "\\02")
+        (global $hook (mut i32) (i32.const 16))
+        (func $noop)
+        (func $write (drop (call $ngx_wasm_resp_write (i32.const 0) (i32.const 0))))
+        (func $print (global.set $hook (i32.const 32)))
+        (func $flush (call_indirect (type $void) (i32.load (global.get $hook))))
+        (func (export "on_content") (result i32) (call $print) (call $flush) (i32.const 0))
+        (func (export "on_body") (result i32) (call $flush) (i32.const 0))
+        (func (export "on_other") (result i32) (global.set $hook (i32.add (i32.const 16) (i32.const 16))) (call $flush) (i32.const 0))`),
+    );
+    expect(graph.importsReachableFrom("on_content")).toEqual(["ngx_wasm_resp_write"]);
+    expect(graph.importsReachableFrom("on_body")).toEqual([]);
+    // a computed value in the global: any function a table holds
+    expect(graph.importsReachableFrom("on_other")).toEqual(["ngx_wasm_resp_write"]);
+  });
+
   it("takes any other call_indirect to reach every function a table can hold", async () => {
     const graph = readCallGraph(
       await abiGuest(`
@@ -74,6 +98,13 @@ describe("readCallGraph", () => {
       (func $w (drop (call $write (i32.const 0) (i32.const 0))))
       (func (export "on_log") (result i32) (drop (i32x4.extract_lane 0 (v128.const i32x4 0 0 0 0))) (i32.const 0)))`);
     expect(sorted(readCallGraph(bytes).importsReachableFrom("on_log"))).toEqual(["ngx_wasm_log", "ngx_wasm_resp_write"]);
+  });
+
+  it("keeps resp_write out of a body filter written with handle(), and in a content handler that prints", async () => {
+    const graph = readCallGraph(new Uint8Array(readFileSync(await buildGuest("test/fixtures/guests/two-phases"))));
+    expect(graph.importsReachableFrom("on_content")).toContain("ngx_wasm_resp_write");
+    expect(graph.importsReachableFrom("on_body")).not.toContain("ngx_wasm_resp_write");
+    expect(graph.importsReachableFrom("on_body")).toContain("ngx_wasm_resp_set_body_chunk");
   });
 
   it("separates the uppercase example's header filter from its body filter", async () => {
