@@ -53,6 +53,8 @@ export interface ValidateOptions {
    * can reach (following calls), or every import when no export is named
    */
   phase?: Phase;
+  /** handler exports that must exist, each checked for its own phase (what it can reach) */
+  handlers?: readonly { export: string; phase: Phase }[];
   /** how the module is named in messages (default "module") */
   fileName?: string;
 }
@@ -145,9 +147,13 @@ export async function validateModule(bytes: Uint8Array, options: ValidateOptions
   }
   checkMemory(shape, report);
   const exports = options.exports ?? [];
-  for (const name of exports) checkHandlerExport(shape, name, report);
+  const handlers = options.handlers ?? [];
+  for (const name of new Set([...exports, ...handlers.map((h) => h.export)])) checkHandlerExport(shape, name, report);
   checkImports(shape, report);
-  if (options.phase) checkPhase(bytes, shape, options.phase, exports, report);
+  const phase = options.phase;
+  const phaseChecks: PhaseCheck[] = [...handlers];
+  if (phase) phaseChecks.unshift(...(exports.length ? exports.map((e) => ({ export: e, phase })) : [{ phase }]));
+  checkPhases(bytes, shape, phaseChecks, report);
   return problems;
 }
 
@@ -223,33 +229,42 @@ function checkImports(shape: ModuleShape, report: Report): void {
   }
 }
 
+/** A phase requirement: on what `export` can reach, or on every import when no export is named. */
+interface PhaseCheck {
+  export?: string;
+  phase: Phase;
+}
+
 /**
- * Every ABI function the handlers can reach must be allowed in `phase`. With
+ * Every ABI function a handler can reach must be allowed in its phase. With
  * no export named, every imported function counts (handlers share code).
  */
-function checkPhase(bytes: Uint8Array, shape: ModuleShape, phase: Phase, exports: readonly string[], report: Report): void {
-  const phaseInfo = PHASES.find((p) => p.name === phase)!;
-  const graph = readCallGraph(bytes);
-  const reachedBy = new Map<string, string[]>(); // import → the named exports reaching it
-  if (exports.length === 0) {
-    for (const imp of shape.imports) if (imp.module === IMPORT_MODULE) reachedBy.set(imp.name, []);
-  }
-  for (const name of exports) {
-    for (const imp of graph.importsReachableFrom(name) ?? []) reachedBy.set(imp, [...(reachedBy.get(imp) ?? []), name]);
-  }
-  for (const [name, by] of reachedBy) {
-    const info = HOST_FUNCTION_BY_NAME.get(name);
-    if (!info || info.phases.includes(phase)) continue;
-    const item = `${IMPORT_MODULE}.${name}`;
-    const where = by.length ? `${by.join(", ")} can call` : "the module imports";
-    const fix = by.length
-      ? `remove that call from ${by.join(", ")}'s code path`
-      : `name the handler with --export so only the calls it can reach are checked, or remove the call`;
-    report(
-      "phase",
-      item,
-      `${where} "${item}", which is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — ${fix}`,
-    );
+function checkPhases(bytes: Uint8Array, shape: ModuleShape, checks: readonly PhaseCheck[], report: Report): void {
+  const graph = checks.some((c) => c.export !== undefined) ? readCallGraph(bytes, shape) : undefined;
+  for (const phase of new Set(checks.map((c) => c.phase))) {
+    const phaseInfo = PHASES.find((p) => p.name === phase)!;
+    const reachedBy = new Map<string, string[]>(); // import → the named exports reaching it
+    for (const check of checks.filter((c) => c.phase === phase)) {
+      if (check.export === undefined) {
+        for (const imp of shape.imports) if (imp.module === IMPORT_MODULE) reachedBy.set(imp.name, reachedBy.get(imp.name) ?? []);
+        continue;
+      }
+      for (const imp of graph!.importsReachableFrom(check.export) ?? []) reachedBy.set(imp, [...(reachedBy.get(imp) ?? []), check.export]);
+    }
+    for (const [name, by] of reachedBy) {
+      const info = HOST_FUNCTION_BY_NAME.get(name);
+      if (!info || info.phases.includes(phase)) continue;
+      const item = `${IMPORT_MODULE}.${name}`;
+      const where = by.length ? `${by.join(", ")} can call` : "the module imports";
+      const fix = by.length
+        ? `remove that call from ${by.join(", ")}'s code path`
+        : `name the handler with --export so only the calls it can reach are checked, or remove the call`;
+      report(
+        "phase",
+        item,
+        `${where} "${item}", which is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — ${fix}`,
+      );
+    }
   }
 }
 

@@ -17,7 +17,7 @@
 // handler. An instruction this reader does not know (SIMD, atomics, a newer
 // proposal) gives up on the whole module: every export then reaches every import.
 
-import { forEachSection, Reader } from "./wasm-module.js";
+import { forEachSection, readModuleShape, Reader, type ModuleShape } from "./wasm-module.js";
 
 export interface CallGraph {
   /** names of the imported functions `exportName` may call, directly or not; undefined for an unknown export */
@@ -51,89 +51,49 @@ interface Image {
 class UnknownInstruction extends Error {}
 
 /** Read the module's calls. Assumes a module the validator has already found valid. */
-export function readCallGraph(bytes: Uint8Array): CallGraph {
-  const importNames: string[] = []; // function imports, by function index
-  const exportIndex = new Map<string, number>();
+export function readCallGraph(bytes: Uint8Array, shape: ModuleShape = readModuleShape(bytes)): CallGraph {
+  const importNames = shape.imports.filter((i) => i.kind === "function").map((i) => i.name); // by function index
+  const exportIndex = shape.exportedFunctions;
   const bodies: FunctionBody[] = []; // defined functions, by index - importNames.length
   const tableable = new Set<number>(); // functions a call_indirect may reach
   const image: Image = { data: [], table: new Map() };
-  const globalInit: (number | undefined)[] = []; // by global index: the i32.const initial value, if any
+  // by global index: the i32.const initial value, if any (imported globals are set by the embedder: unknown)
+  const globalInit: (number | undefined)[] = shape.imports.filter((i) => i.kind === "global").map(() => undefined);
   let start: number | undefined;
   let understood = true;
 
-  forEachSection(bytes, (id, r) => {
-    switch (id) {
-      case 2: // import
-        for (let n = r.u32(); n > 0; n--) {
-          r.name();
-          const name = r.name();
-          const kind = r.byte();
-          if (kind === 0) {
-            r.u32();
-            importNames.push(name);
-          } else if (kind === 1) {
-            r.byte();
-            r.limits();
-          } else if (kind === 2) r.limits();
-          else if (kind === 3) {
-            r.skip(2);
-            globalInit.push(undefined); // set by the embedder: unknown
-          } else r.skip(1), r.u32();
-        }
-        break;
-      case 6: // global
-        try {
+  try {
+    forEachSection(bytes, (id, r) => {
+      switch (id) {
+        case 6: // global
           for (let n = r.u32(); n > 0; n--) {
             r.skip(2); // value type, mutability
             globalInit.push(readConstExpression(r, tableable));
           }
-        } catch (e) {
-          if (!(e instanceof UnknownInstruction)) throw e;
-          understood = false;
-        }
-        break;
-      case 7: // export
-        for (let n = r.u32(); n > 0; n--) {
-          const name = r.name();
-          const kind = r.byte();
-          const index = r.u32();
-          if (kind === 0) exportIndex.set(name, index);
-        }
-        break;
-      case 8: // start
-        start = r.u32();
-        break;
-      case 9: // element
-        try {
+          break;
+        case 8: // start
+          start = r.u32();
+          break;
+        case 9: // element
           readElements(r, tableable, image);
-        } catch (e) {
-          if (!(e instanceof UnknownInstruction)) throw e;
-          understood = false;
-        }
-        break;
-      case 10: // code
-        for (let n = r.u32(); n > 0; n--) {
-          const size = r.u32();
-          const end = r.pos + size;
-          try {
+          break;
+        case 10: // code
+          for (let n = r.u32(); n > 0; n--) {
+            const size = r.u32();
+            const end = r.pos + size;
             bodies.push(readBody(r, end, tableable));
-          } catch (e) {
-            if (!(e instanceof UnknownInstruction)) throw e;
-            understood = false;
-            bodies.push(emptyBody());
+            r.pos = end;
           }
-          r.pos = end;
-        }
-        break;
-      case 11: // data
-        try {
+          break;
+        case 11: // data
           readData(r, image);
-        } catch (e) {
-          if (!(e instanceof UnknownInstruction)) throw e;
-        }
-        break;
-    }
-  });
+          break;
+      }
+    });
+  } catch (e) {
+    if (!(e instanceof UnknownInstruction)) throw e;
+    understood = false;
+  }
 
   /** The function a call_indirect through static address `at` reaches, if the module's initial image says. */
   const staticTarget = (at: number): number | undefined => {

@@ -35,6 +35,8 @@ export interface ModuleShape {
   exports: ModuleExport[];
   /** memories defined by the module itself (imported ones are in `imports`) */
   memories: MemoryLimits[];
+  /** exported function name → function index (imported functions first) */
+  exportedFunctions: Map<string, number>;
 }
 
 const VALUE_TYPES: Record<number, ValueType> = {
@@ -179,5 +181,6 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
   const exports = rawExports.map(({ name, kind, index }): ModuleExport =>
     kind === "function" ? { name, kind, type: funcTypes[index] } : { name, kind },
   );
-  return { imports, exports, memories };
+  const exportedFunctions = new Map(rawExports.filter((e) => e.kind === "function").map((e) => [e.name, e.index]));
+  return { imports, exports, memories, exportedFunctions };
 }

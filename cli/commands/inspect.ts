@@ -29,7 +29,7 @@ export function inspectModule(file: string, bytes: Uint8Array, problems: string[
   const abiImports = shape.imports.filter((i) => i.kind === "function");
   const areaNames = [...new Set(abiImports.map((i) => HOST_FUNCTION_BY_NAME.get(i.name)?.area).filter((a) => a !== undefined))];
   const phases = phasesAllowing(shape.imports.map((i) => i.name));
-  const graph = readCallGraph(bytes);
+  const graph = readCallGraph(bytes, shape);
   const handlers = shape.exports
     .filter((e) => e.kind === "function" && formatFuncType(e.type!) === formatFuncType(HANDLER_TYPE))
     .map((e) => ({

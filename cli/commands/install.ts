@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
-import { validateFile, type Problem } from "../../host/validate.js";
+import { validateFile } from "../../host/validate.js";
 import { parsePhase } from "./validate.js";
 
 export interface InstallCommandOptions {
@@ -88,11 +88,7 @@ export async function runInstall(file: string, options: InstallCommandOptions): 
   const directives = options.directive.map((d) => d.trim()).map((d) => (/[;}]$/.test(d) ? d : `${d};`));
 
   // Each handler is checked for its own phase: only what it can reach counts.
-  const problems: Problem[] = [];
-  for (const h of handlers) {
-    const checked = await validateFile(file, { exports: [h.exportName], phase: h.phase.name });
-    problems.push(...checked.problems.filter((p) => !problems.some((q) => q.message === p.message)));
-  }
+  const { problems } = await validateFile(file, { handlers: handlers.map((h) => ({ export: h.exportName, phase: h.phase.name })) });
   if (problems.length) {
     for (const p of problems) err(p.message);
     err(`not installed: ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
