@@ -1,7 +1,6 @@
 // The client request: headers, body, and the request line / connection facts
 // read through nginx variables.
-import { ngx_wasm_req_set_header } from "./raw";
-import { fetchBytes, fetchNamedString, fetchString, Getter, ptr, utf8 } from "./internal/buffer";
+import { callSetter, fetchBytes, fetchNamedString, fetchString, Getter, Setter } from "./internal/buffer";
 import { check } from "./internal/errors";
 import { parseQuery, QueryParam } from "./query";
 import { Variables } from "./variables";
@@ -33,9 +32,7 @@ export namespace Request {
 
   /** Set (replace) request header `name`, e.g. before the request is proxied. */
   export function setHeader(name: string, value: string): void {
-    const n = utf8(name);
-    const v = utf8(value);
-    const status = ngx_wasm_req_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    const status = callSetter(Setter.REQUEST_HEADER, name, value);
     check(status, "Request.setHeader", name);
   }
 

@@ -2,11 +2,10 @@
 // written to nginx once (the ABI's resp_write *sets* the body).
 import {
   ngx_wasm_resp_get_status,
-  ngx_wasm_resp_set_header,
   ngx_wasm_resp_set_status,
   ngx_wasm_resp_write,
 } from "./raw";
-import { ByteBuilder, fetchNamedString, Getter, ptr, toBytes, utf8 } from "./internal/buffer";
+import { ByteBuilder, callSetter, fetchNamedString, Getter, ptr, Setter, toBytes } from "./internal/buffer";
 import { check } from "./internal/errors";
 
 // Per-invocation state (a fresh instance per request, so per request too).
@@ -67,9 +66,7 @@ export namespace Response {
 
   /** Set (replace) response header `name`. */
   export function setHeader(name: string, value: string): void {
-    const n = utf8(name);
-    const v = utf8(value);
-    const status = ngx_wasm_resp_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    const status = callSetter(Setter.RESPONSE_HEADER, name, value);
     check(status, "Response.setHeader", name);
   }
 

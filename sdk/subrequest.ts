@@ -4,12 +4,11 @@ import {
   ngx_wasm_subreq_get_body,
   ngx_wasm_subreq_get_body_len,
   ngx_wasm_subreq_get_status,
-  ngx_wasm_subreq_set_header,
   Method,
   Status,
   SubrequestOption,
 } from "./raw";
-import { fetchNamedString, Getter, ptr, utf8 } from "./internal/buffer";
+import { callSetter, fetchNamedString, Getter, ptr, Setter, utf8 } from "./internal/buffer";
 import { callName, check, fail } from "./internal/errors";
 import { suspend } from "./internal/suspend";
 
@@ -34,9 +33,7 @@ let captured = false; // whether the last launch asked for the body
 export namespace Subrequest {
   /** Stage request header `name` for the next `fetch` (staged headers go with that one launch). */
   export function setHeader(name: string, value: string): void {
-    const n = utf8(name);
-    const v = utf8(value);
-    const status = ngx_wasm_subreq_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    const status = callSetter(Setter.SUBREQUEST_HEADER, name, value);
     check(status, "Subrequest.setHeader", name);
   }
 

@@ -1,6 +1,6 @@
 // nginx variables ($uri, $remote_addr, variables declared with `set`, …).
-import { ngx_wasm_var_set, Status } from "./raw";
-import { fetchNamedString, Getter, ptr, utf8 } from "./internal/buffer";
+import { Status } from "./raw";
+import { callSetter, fetchNamedString, Getter, Setter } from "./internal/buffer";
 import { callName, fail } from "./internal/errors";
 
 /**
@@ -27,9 +27,7 @@ export namespace Variables {
    * cannot be changed (e.g. `$uri`): that is a programming error.
    */
   export function set(name: string, value: string): bool {
-    const n = utf8(name);
-    const v = utf8(value);
-    const status = ngx_wasm_var_set(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    const status = callSetter(Setter.VARIABLE, name, value);
     if (status == Status.ERROR) {
       fail(callName("Variables.set", name), "the variable cannot be changed (declare your own with `set $" + name + " \"\";`)");
     }

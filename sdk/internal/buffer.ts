@@ -5,12 +5,16 @@
 import {
   ngx_wasm_req_get_body,
   ngx_wasm_req_get_header,
+  ngx_wasm_req_set_header,
   ngx_wasm_resp_get_body_chunk,
   ngx_wasm_resp_get_header,
+  ngx_wasm_resp_set_header,
   ngx_wasm_shm_get,
   ngx_wasm_ssl_get_server_name,
   ngx_wasm_subreq_get_header,
+  ngx_wasm_subreq_set_header,
   ngx_wasm_var_get,
+  ngx_wasm_var_set,
   Status,
 } from "../raw";
 import { callName, fail } from "./errors";
@@ -50,6 +54,28 @@ function callGetter(getter: Getter, a: i32, b: i32, bufPtr: i32, bufLen: i32): i
     case Getter.REQUEST_BODY: return ngx_wasm_req_get_body(bufPtr, bufLen);
     case Getter.BODY_CHUNK: return ngx_wasm_resp_get_body_chunk(bufPtr, bufLen);
     case Getter.SSL_SERVER_NAME: return ngx_wasm_ssl_get_server_name(bufPtr, bufLen);
+  }
+  return unreachable();
+}
+
+/** The ABI's setters of shape `(namePtr, nameLen, valuePtr, valueLen) -> status`. */
+export const enum Setter {
+  REQUEST_HEADER,
+  RESPONSE_HEADER,
+  SUBREQUEST_HEADER,
+  VARIABLE,
+}
+
+/** Call `setter` with `name` and `value` as UTF-8; chosen by a constant and inlined, like the getters. */
+@inline
+export function callSetter(setter: Setter, name: string, value: string): i32 {
+  const n = utf8(name);
+  const v = utf8(value);
+  switch (setter) {
+    case Setter.REQUEST_HEADER: return ngx_wasm_req_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    case Setter.RESPONSE_HEADER: return ngx_wasm_resp_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    case Setter.SUBREQUEST_HEADER: return ngx_wasm_subreq_set_header(ptr(n), n.byteLength, ptr(v), v.byteLength);
+    case Setter.VARIABLE: return ngx_wasm_var_set(ptr(n), n.byteLength, ptr(v), v.byteLength);
   }
   return unreachable();
 }
