@@ -30,6 +30,17 @@ export interface AbiConstant {
   doc?: string;
 }
 
+/** What a header name and value set by a guest may contain (see abi.json "headers.doc"). */
+export interface AbiHeaderRules {
+  doc: string;
+  /** every byte allowed in a header name (an HTTP token); a name is at least one byte */
+  nameChars: string;
+  /** bytes a header value must not contain */
+  valueForbiddenBytes: number[];
+  /** the host functions that apply these rules (an invalid name or value → ERROR) */
+  setters: string[];
+}
+
 export interface Abi {
   abiVersion: number;
   importModule: string;
@@ -37,6 +48,7 @@ export interface Abi {
   valueType: string;
   handler: { params: string[]; result: string; doc: string };
   constants: Record<string, AbiConstant[]>;
+  headers: AbiHeaderRules;
   areas: Record<string, string>;
   phases: AbiPhase[];
   functions: AbiFunction[];
@@ -61,6 +73,10 @@ export function loadAbi(root = projectRoot()): Abi {
     for (const p of f.phases) {
       if (!phases.has(p)) throw new Error(`abi.json: ${f.name} lists phase "${p}", which is not in "phases"`);
     }
+  }
+  const names = new Set(abi.functions.map((f) => f.name));
+  for (const s of abi.headers.setters) {
+    if (!names.has(s)) throw new Error(`abi.json: headers.setters lists "${s}", which is not a function`);
   }
   return abi;
 }
@@ -147,6 +163,7 @@ export function renderHeader(abi: Abi): string {
     out.push(`    X(${f.name}, ${f.params.length}, ${mask}, ${areaMacro(f.area)})${end}`);
   });
   out.push(`#define NGX_WASM_FUNCTION_COUNT ${abi.functions.length}`, "");
+  out.push(...renderHeaderRulesC(abi.headers));
   out.push("#ifndef NGX_WASM_HOST", "", "#if defined(__wasm__)",
     `#define NGX_WASM_IMPORT(name) __attribute__((import_module("${abi.importModule}"), import_name(#name)))`,
     "#else", "#define NGX_WASM_IMPORT(name)", "#endif", "");
@@ -157,6 +174,63 @@ export function renderHeader(abi: Abi): string {
   }
   out.push("", "#endif /* NGX_WASM_HOST */", "", "#endif /* NGX_WASM_GUEST_ABI_H */", "");
   return out.join("\n");
+}
+
+/** 256 bits, one per byte value: is it in `chars`? As eight 32-bit words. */
+function byteSetWords(chars: string): number[] {
+  const words = new Array<number>(8).fill(0);
+  for (const c of Buffer.from(chars, "latin1")) words[c >> 5]! |= 1 << (c & 31);
+  return words.map((w) => w >>> 0);
+}
+
+/** The header rules as two inline C checks, for hosts only. */
+function renderHeaderRulesC(rules: AbiHeaderRules): string[] {
+  const words = byteSetWords(rules.nameChars).map((w) => "0x" + w.toString(16).padStart(8, "0") + "u");
+  const cases = rules.valueForbiddenBytes.map((b) => `case ${b}:`).join(" ");
+  return [
+    "#ifdef NGX_WASM_HOST",
+    "",
+    "#include <stddef.h>",
+    "",
+    `/* header rules (abi.json "headers"), applied by ${rules.setters.join(", ")}:`,
+    " * an invalid name or value changes nothing and the call returns NGX_WASM_ERROR */",
+    "",
+    "/* a name is one or more HTTP token characters */",
+    "static inline int",
+    "ngx_wasm_header_name_valid(const unsigned char *p, size_t len)",
+    "{",
+    `    static const uint32_t  token[8] = { ${words.slice(0, 4).join(", ")},`,
+    `                                        ${words.slice(4).join(", ")} };`,
+    "    size_t                 i;",
+    "",
+    "    for (i = 0; i < len; i++) {",
+    "        if (!(token[p[i] >> 5] & (1u << (p[i] & 31)))) {",
+    "            return 0;",
+    "        }",
+    "    }",
+    "",
+    "    return len > 0;",
+    "}",
+    "",
+    `/* a value holds none of the bytes ${rules.valueForbiddenBytes.join(", ")} */`,
+    "static inline int",
+    "ngx_wasm_header_value_valid(const unsigned char *p, size_t len)",
+    "{",
+    "    size_t  i;",
+    "",
+    "    for (i = 0; i < len; i++) {",
+    "        switch (p[i]) {",
+    `        ${cases}`,
+    "            return 0;",
+    "        }",
+    "    }",
+    "",
+    "    return 1;",
+    "}",
+    "",
+    "#endif /* NGX_WASM_HOST */",
+    "",
+  ];
 }
 
 // ------------------------------------------- AssemblyScript raw bindings
@@ -210,6 +284,16 @@ export function renderTables(abi: Abi): string {
   for (const p of abi.phases) out.push(`  ${tsLiteral(p)},`);
   out.push("];", "");
   out.push(`export const AREAS: Readonly<Record<string, string>> = ${tsLiteral(abi.areas)};`, "");
+  out.push(`/** ${abi.headers.doc} */`);
+  out.push(`export const HEADER_RULES = ${tsLiteral(abi.headers)} as const;`, "");
+  out.push("const HEADER_NAME_BYTES = new Set(Buffer.from(HEADER_RULES.nameChars, \"latin1\"));",
+    "const HEADER_VALUE_FORBIDDEN: ReadonlySet<number> = new Set(HEADER_RULES.valueForbiddenBytes);", "");
+  out.push("/** A header name is one or more HTTP token bytes. */",
+    "export function isHeaderName(bytes: Uint8Array): boolean {",
+    "  return bytes.length > 0 && bytes.every((b) => HEADER_NAME_BYTES.has(b));", "}", "");
+  out.push(`/** A header value holds none of the bytes ${abi.headers.valueForbiddenBytes.join(", ")}. */`,
+    "export function isHeaderValue(bytes: Uint8Array): boolean {",
+    "  return !bytes.some((b) => HEADER_VALUE_FORBIDDEN.has(b));", "}", "");
   out.push(`export const FUNCTION_NAMES = ${tsLiteral(abi.functions.map((f) => f.name))} as const;`);
   out.push("export type HostFunctionName = (typeof FUNCTION_NAMES)[number];", "");
   out.push("export interface HostFunctionInfo {", "  name: HostFunctionName;", "  area: string;",
@@ -264,6 +348,11 @@ export function renderMarkdown(abi: Abi): string {
     `- A core WebAssembly module exporting a linear memory named \`${abi.memoryExport}\`.`,
     `- Handlers: exports of type \`() -> ${abi.handler.result}\`. ${abi.handler.doc}`,
     `- Imports: only the functions below, from module \`${abi.importModule}\`, with exactly these types; every parameter and result is \`${abi.valueType}\`.`,
+    "", "## Header names and values", "",
+    abi.headers.doc, "",
+    `- Name bytes: \`${abi.headers.nameChars}\` (one or more).`,
+    `- Value bytes refused: ${abi.headers.valueForbiddenBytes.map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", ")}.`,
+    `- Applied by: ${abi.headers.setters.map((s) => `\`${s}\``).join(", ")}.`,
     "", "## Constants", ""];
   for (const [group, consts] of Object.entries(abi.constants)) {
     out.push(`### ${group}`, "", "| name | value | meaning |", "|---|---|---|");

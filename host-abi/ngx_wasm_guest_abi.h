@@ -148,6 +148,48 @@
     X(ngx_wasm_ssl_set_certificate, 4, NGX_WASM_PHASE_SSL_CERTIFICATE, NGX_WASM_AREA_SSL)
 #define NGX_WASM_FUNCTION_COUNT 38
 
+#ifdef NGX_WASM_HOST
+
+#include <stddef.h>
+
+/* header rules (abi.json "headers"), applied by ngx_wasm_resp_set_header, ngx_wasm_req_set_header, ngx_wasm_subreq_set_header:
+ * an invalid name or value changes nothing and the call returns NGX_WASM_ERROR */
+
+/* a name is one or more HTTP token characters */
+static inline int
+ngx_wasm_header_name_valid(const unsigned char *p, size_t len)
+{
+    static const uint32_t  token[8] = { 0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu,
+                                        0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u };
+    size_t                 i;
+
+    for (i = 0; i < len; i++) {
+        if (!(token[p[i] >> 5] & (1u << (p[i] & 31)))) {
+            return 0;
+        }
+    }
+
+    return len > 0;
+}
+
+/* a value holds none of the bytes 0, 10, 13 */
+static inline int
+ngx_wasm_header_value_valid(const unsigned char *p, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        switch (p[i]) {
+        case 0: case 10: case 13:
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+#endif /* NGX_WASM_HOST */
+
 #ifndef NGX_WASM_HOST
 
 #if defined(__wasm__)

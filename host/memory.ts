@@ -2,6 +2,7 @@
 // length is an argument error (-2, checked by the caller with `anyNegative`);
 // a range that falls outside memory traps (bad_pointer).
 
+import { isHeaderName, isHeaderValue } from "../host-abi/tables.js";
 import { HostTrap } from "./traps.js";
 import type { WasmMemory } from "./wasm-api.js";
 
@@ -43,6 +44,18 @@ export class GuestMemory {
   /** Read bytes as UTF-8 text (invalid sequences become U+FFFD). */
   readString(ptr: number, len: number, what: string): string {
     return utf8.decode(this.read(ptr, len, what));
+  }
+
+  /**
+   * A header a guest sets: both ranges checked (trap), then the ABI's header
+   * rules (HEADER_RULES); undefined when the name or value breaks them, and
+   * the setter returns ERROR without changing anything.
+   */
+  readHeader(np: number, nl: number, vp: number, vl: number, what: string): { name: string; value: string } | undefined {
+    const name = this.read(np, nl, `${what} name`);
+    const value = this.read(vp, vl, `${what} value`);
+    if (!isHeaderName(name) || !isHeaderValue(value)) return undefined;
+    return { name: utf8.decode(name), value: utf8.decode(value) };
   }
 
   /**

@@ -74,10 +74,9 @@ export function requestFunctions(ctx: RunContext): RequestFunctions {
     },
     ngx_wasm_req_set_header(np, nl, vp, vl) {
       if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const name = ctx.memory.readString(np, nl, "request header name");
-      const value = ctx.memory.readString(vp, vl, "request header value");
-      if (name === "" || /[\r\n]/.test(name + value)) return Status.ERROR;
-      req.setHeader(name, value);
+      const header = ctx.memory.readHeader(np, nl, vp, vl, "request header");
+      if (header === undefined) return Status.ERROR;
+      req.setHeader(header.name, header.value);
       return Status.OK;
     },
     ngx_wasm_req_get_body(bp, bl) {

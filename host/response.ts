@@ -30,8 +30,6 @@ export class ResponseState {
   }
 }
 
-const CRLF = /[\r\n]/;
-
 type ResponseFunctions = Pick<
   HostFunctions,
   "ngx_wasm_resp_set_status" | "ngx_wasm_resp_get_status" | "ngx_wasm_resp_set_header" | "ngx_wasm_resp_get_header" | "ngx_wasm_resp_write"
@@ -52,9 +50,9 @@ export function responseFunctions(ctx: RunContext): ResponseFunctions {
     },
     ngx_wasm_resp_set_header(np, nl, vp, vl) {
       if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const name = ctx.memory.readString(np, nl, "response header name");
-      const value = ctx.memory.readString(vp, vl, "response header value");
-      if (resp.headersSent || name === "" || CRLF.test(name) || CRLF.test(value)) return Status.ERROR;
+      const header = ctx.memory.readHeader(np, nl, vp, vl, "response header");
+      if (header === undefined || resp.headersSent) return Status.ERROR;
+      const { name, value } = header;
       if (value === "") resp.headers.delete(name.toLowerCase());
       else resp.headers.set(name.toLowerCase(), value);
       return Status.OK;

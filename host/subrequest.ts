@@ -64,11 +64,10 @@ export function subrequestFunctions(ctx: RunContext): SubrequestFunctions {
   return {
     ngx_wasm_subreq_set_header(np, nl, vp, vl) {
       if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const name = ctx.memory.readString(np, nl, "subrequest header name");
-      const value = ctx.memory.readString(vp, vl, "subrequest header value");
-      if (name === "" || /[\r\n]/.test(name + value)) return Status.ERROR;
-      if (value === "") sr.staged.delete(name.toLowerCase());
-      else sr.staged.set(name.toLowerCase(), value);
+      const header = ctx.memory.readHeader(np, nl, vp, vl, "subrequest header");
+      if (header === undefined) return Status.ERROR;
+      if (header.value === "") sr.staged.delete(header.name.toLowerCase());
+      else sr.staged.set(header.name.toLowerCase(), header.value);
       return Status.OK;
     },
     ngx_wasm_subreq(up, ul, ap, al, method, options) {

@@ -1,7 +1,7 @@
 // The client request: headers, body, and the request line / connection facts
 // read through nginx variables.
 import { callSetter, fetchBytes, fetchNamedString, fetchString, Getter, Setter } from "./internal/buffer";
-import { check } from "./internal/errors";
+import { check, HEADER_REFUSED } from "./internal/errors";
 import { parseQuery, QueryParam } from "./query";
 import { Variables } from "./variables";
 
@@ -33,7 +33,7 @@ export namespace Request {
   /** Set (replace) request header `name`, e.g. before the request is proxied. */
   export function setHeader(name: string, value: string): void {
     const status = callSetter(Setter.REQUEST_HEADER, name, value);
-    check(status, "Request.setHeader", name);
+    check(status, "Request.setHeader", name, HEADER_REFUSED);
   }
 
   /** Remove request header `name` (the ABI's "empty value removes it"). */

@@ -6,7 +6,7 @@ import {
   ngx_wasm_resp_write,
 } from "./raw";
 import { ByteBuilder, callSetter, fetchNamedString, Getter, ptr, Setter, toBytes } from "./internal/buffer";
-import { check } from "./internal/errors";
+import { check, HEADER_REFUSED } from "./internal/errors";
 
 // Per-invocation state (a fresh instance per request, so per request too).
 const body = new ByteBuilder();
@@ -67,7 +67,7 @@ export namespace Response {
   /** Set (replace) response header `name`. */
   export function setHeader(name: string, value: string): void {
     const status = callSetter(Setter.RESPONSE_HEADER, name, value);
-    check(status, "Response.setHeader", name);
+    check(status, "Response.setHeader", name, HEADER_REFUSED + " (or the response headers were already sent)");
   }
 
   /** Remove response header `name` (the ABI's "empty value removes it"). */

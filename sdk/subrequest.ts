@@ -9,7 +9,7 @@ import {
   SubrequestOption,
 } from "./raw";
 import { callSetter, fetchNamedString, Getter, ptr, Setter, utf8 } from "./internal/buffer";
-import { callName, check, fail } from "./internal/errors";
+import { callName, check, fail, HEADER_REFUSED } from "./internal/errors";
 import { suspend } from "./internal/suspend";
 
 let captured = false; // whether the last launch asked for the body
@@ -34,7 +34,7 @@ export namespace Subrequest {
   /** Stage request header `name` for the next `fetch` (staged headers go with that one launch). */
   export function setHeader(name: string, value: string): void {
     const status = callSetter(Setter.SUBREQUEST_HEADER, name, value);
-    check(status, "Subrequest.setHeader", name);
+    check(status, "Subrequest.setHeader", name, HEADER_REFUSED);
   }
 
   /**

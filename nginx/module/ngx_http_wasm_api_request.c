@@ -115,8 +115,7 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
     r = wi->request;
 
     if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(value_ptr, value_len)
-        || name_len == 0)
+        || ngx_http_wasm_negative(value_ptr, value_len))
     {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
@@ -125,6 +124,13 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
                                    NGX_HTTP_WASM_FN_ngx_wasm_req_set_header);
     value = ngx_http_wasm_guest_mem(wi, value_ptr, value_len,
                                    NGX_HTTP_WASM_FN_ngx_wasm_req_set_header);
+
+    /* the header rules of host-abi/abi.json: no CR/LF towards upstreams */
+    if (!ngx_wasm_header_name_valid(name, name_len)
+        || !ngx_wasm_header_value_valid(value, value_len))
+    {
+        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+    }
 
     /* the first entry takes the value; later ones (and all, if empty) go */
     first = NULL;

@@ -218,8 +218,7 @@ Z_envZ_ngx_wasm_resp_set_header(ngx_http_wasm_instance_t *env,
                                   NGX_HTTP_WASM_FN_ngx_wasm_resp_set_header);
 
     if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(value_ptr, value_len)
-        || name_len == 0)
+        || ngx_http_wasm_negative(value_ptr, value_len))
     {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
@@ -229,7 +228,11 @@ Z_envZ_ngx_wasm_resp_set_header(ngx_http_wasm_instance_t *env,
     value = ngx_http_wasm_guest_mem(wi, value_ptr, value_len,
                                     NGX_HTTP_WASM_FN_ngx_wasm_resp_set_header);
 
-    if (wi->request->header_sent) {
+    /* the header rules of host-abi/abi.json: no CR/LF on the wire */
+    if (!ngx_wasm_header_name_valid(name, name_len)
+        || !ngx_wasm_header_value_valid(value, value_len)
+        || wi->request->header_sent)
+    {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 

@@ -12,8 +12,22 @@ export function fail(what: string, detail: string): void {
 
 /** `Request.header("X-A")` from `"Request.header"` and `"X-A"` (built only when failing). */
 export function callName(what: string, name: string | null): string {
-  return name !== null ? what + "(\"" + name + "\")" : what + "()";
+  return name !== null ? what + "(\"" + printable(name) + "\")" : what + "()";
 }
+
+/** `name` with control characters shown as `\xNN`: a hostile name cannot forge error-log lines. */
+function printable(name: string): string {
+  let out = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c == 0x7f) out += "\\x" + (c < 16 ? "0" : "") + c.toString(16);
+    else out += String.fromCharCode(c);
+  }
+  return out;
+}
+
+/** Why a header setter returned ERROR: the rules of host-abi/abi.json "headers". */
+export const HEADER_REFUSED = "the host refused the header: a name must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~) and a value must not contain CR, LF or NUL";
 
 /**
  * Abort when a host call returned ERROR; returns the status otherwise.

@@ -15,7 +15,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../../host-abi/generate.js";
@@ -113,6 +113,23 @@ export function httpFetch(url: string, opts: RequestOptions = {}): Promise<HttpR
     req.setTimeout(opts.timeoutMs ?? 10_000, () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on("error", reject);
     req.end(opts.body);
+  });
+}
+
+/**
+ * Send `request` as raw bytes on a fresh connection and return every byte the
+ * server sent until it closed (send `Connection: close`): what a client
+ * really receives, before any HTTP parser tidies it up.
+ */
+export function rawHttp(port: number, request: string | Buffer, timeoutMs = 10_000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    // write, not end: nginx treats a half-closed client as gone (499 on proxied requests)
+    const socket = connect(port, "127.0.0.1", () => socket.write(request));
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`raw request to port ${port} timed out`)));
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(Buffer.concat(chunks)));
   });
 }
 
