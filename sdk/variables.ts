@@ -12,11 +12,16 @@ import { callName, fail } from "./internal/errors";
  *
  * ```ts
  * const ip = Variables.get("remote_addr");
- * Variables.set("backend", "blue");   // needs `set $backend "";` in nginx.conf
+ * Variables.set("backend", "blue");   // needs `set $backend "";` at server level in nginx.conf
+ *                                     // (a location's own `set` runs after its rewrite_by_wasm)
  * ```
  */
 export namespace Variables {
-  /** The variable's value, or `null` when it is unknown or has no value. */
+  /**
+   * The variable's value: `null` when nginx does not know the variable or it
+   * has no value in this request (`$arg_x` without an `x` argument); `""`
+   * when it is set and empty (`?x=`, `set $v "";`).
+   */
   export function get(name: string): string | null {
     return fetchNamedString(Getter.VARIABLE, name, "Variables.get");
   }

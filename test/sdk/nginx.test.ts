@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
 import { buildGuest } from "../support/guests.js";
-import { VARIABLES_LINES } from "./expected.js";
+import { VARIABLES_LINES, VARIABLES_REQUEST } from "./expected.js";
 import { lines } from "./lines.js";
 
 describe("SDK guests in nginx", () => {
@@ -35,6 +35,7 @@ describe("SDK guests in nginx", () => {
         location = /redirect { rewrite_by_wasm ${response} on_redirect; return 200 "not redirected"; }
         location = /vars     {
             set $v "1";
+            set $e "";
             set $part "${"v".repeat(1500)}";
             set $long "$part$part$part$part";
             content_by_wasm ${variables} on_content;
@@ -112,7 +113,7 @@ describe("SDK guests in nginx", () => {
   });
 
   it("variables: get (long values too), set, unknown, read-only", async () => {
-    const res = await ngx.get("/vars");
+    const res = await ngx.get(VARIABLES_REQUEST.uri, VARIABLES_REQUEST.headers);
     expect(lines(res.text)).toEqual(VARIABLES_LINES);
     const mark = ngx.logSize();
     const ro = await ngx.get("/readonly");

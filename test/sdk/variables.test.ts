@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Host, type Guest } from "../../host/index.js";
 import { buildGuest } from "../support/guests.js";
-import { VARIABLES_LINES } from "./expected.js";
+import { VARIABLES_LINES, VARIABLES_REQUEST } from "./expected.js";
 import { lines } from "./lines.js";
 
 describe("sdk variables", () => {
@@ -12,8 +12,11 @@ describe("sdk variables", () => {
     guest = await host.load(await buildGuest("test/guests/sdk-variables"));
   });
 
-  it("gets (retrying long values) and sets variables; unknown ones are null/false", async () => {
-    const r = await host.run(guest, { phase: "content", request: { variables: { v: "1", long: "v".repeat(6000) } } });
+  it("gets (retrying long values) and sets variables; unknown or unset ones are null, empty ones \"\"", async () => {
+    const r = await host.run(guest, {
+      phase: "content",
+      request: { ...VARIABLES_REQUEST, variables: { v: "1", e: "", long: "v".repeat(6000) } },
+    });
     expect(r.ok).toBe(true);
     expect(lines(r.body)).toEqual(VARIABLES_LINES);
     expect(r.variables["v"]).toBe("changed ✓");
