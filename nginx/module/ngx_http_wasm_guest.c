@@ -62,6 +62,27 @@ static const char  ngx_http_wasm_shim_without_env[] =
     "{ (void) env; Z_guest_instantiate((Z_guest_instance_t *) i); }\n";
 
 
+/*
+ * How cc compiles a guest: flags before the sources, libraries after them.
+ * wasm2c's output calls the C math library (nearbyint, sqrt, floor, ceil,
+ * trunc and their f variants for f32/f64 rounding and square roots, unless
+ * cc inlines them), which nginx itself does not link: the guest names libm
+ * as its own dependency. No contraction of a * b + c into one fused
+ * multiply-add, which WebAssembly does not do (cc would on targets with
+ * FMA, e.g. arm64). Both lists are part of the guest cache key.
+ */
+static char  *ngx_http_wasm_cc_flags[] = {
+    "-O2", "-fPIC", "-shared", "-w", "-ffp-contract=off",
+    "-Wl,-Bsymbolic",
+    "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
+    "-DWASM_RT_USE_STACK_DEPTH_COUNT=1",
+    "-DWASM_RT_MAX_CALL_STACK_DEPTH=1000",
+    NULL
+};
+
+static char  *ngx_http_wasm_cc_libs[] = { "-lm", NULL };
+
+
 static ngx_msec_t
 ngx_http_wasm_now_ms(void)
 {
@@ -421,13 +442,29 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     ngx_close_file(fd);
 
     {
-        char *const  argv[] = { NGX_HTTP_WASM_CC, "-O2", "-fPIC", "-shared", "-w",
-                                "-Wl,-Bsymbolic",
-                                "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
-                                "-DWASM_RT_USE_STACK_DEPTH_COUNT=1",
-                                "-DWASM_RT_MAX_CALL_STACK_DEPTH=1000",
-                                "-o", (char *) tmp_so, (char *) c_path,
-                                (char *) shim_path, NULL };
+        /* cc, the flags, -o, the output, two sources, the libraries, NULL */
+        char        *argv[sizeof(ngx_http_wasm_cc_flags) / sizeof(char *)
+                          + sizeof(ngx_http_wasm_cc_libs) / sizeof(char *)
+                          + 4];
+        ngx_uint_t   n, i;
+
+        n = 0;
+        argv[n++] = NGX_HTTP_WASM_CC;
+
+        for (i = 0; ngx_http_wasm_cc_flags[i]; i++) {
+            argv[n++] = ngx_http_wasm_cc_flags[i];
+        }
+
+        argv[n++] = "-o";
+        argv[n++] = (char *) tmp_so;
+        argv[n++] = (char *) c_path;
+        argv[n++] = (char *) shim_path;
+
+        for (i = 0; ngx_http_wasm_cc_libs[i]; i++) {
+            argv[n++] = ngx_http_wasm_cc_libs[i];
+        }
+
+        argv[n] = NULL;
 
         rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
     }
@@ -523,6 +560,18 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     guest->instance_size = size();
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_wasm_md5_args(ngx_md5_t *md5, char **args)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; args[i]; i++) {
+        /* with its NUL: "-a" "-b" differs from "-a-b" */
+        ngx_md5_update(md5, args[i], ngx_strlen(args[i]) + 1);
+    }
 }
 
 
@@ -624,12 +673,17 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     guest->info = info;
     guest->reads_body = reads_body;
 
-    /* cache key: the wasm bytes, the ABI version, this module's build */
+    /*
+     * cache key: the wasm bytes, the ABI version, how cc compiles guests
+     * (also when this module cannot read its own file), this module's build
+     */
     ngx_md5_init(&md5);
     ngx_md5_update(&md5, wasm.data, wasm.len);
     ngx_md5_update(&md5, "ngx_wasm ABI " ngx_value(NGX_WASM_ABI_VERSION),
                    sizeof("ngx_wasm ABI " ngx_value(NGX_WASM_ABI_VERSION))
                    - 1);
+    ngx_http_wasm_md5_args(&md5, ngx_http_wasm_cc_flags);
+    ngx_http_wasm_md5_args(&md5, ngx_http_wasm_cc_libs);
     p = ngx_http_wasm_build_id(cf);
     ngx_md5_update(&md5, p, ngx_strlen(p));
     ngx_md5_final(digest, &md5);
