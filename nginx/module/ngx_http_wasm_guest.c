@@ -508,19 +508,72 @@ ngx_http_wasm_guest_cleanup(void *data)
 }
 
 
+/*
+ * The name in glibc's "<file>: undefined symbol: <name>" (", version <v>"
+ * may follow): compiled guests reference only this module's functions, the
+ * C library and libm, so a name the dynamic linker cannot resolve is one
+ * the host forgot to provide or link.
+ */
+static ngx_int_t
+ngx_http_wasm_undefined_symbol(const char *err, ngx_str_t *name)
+{
+    u_char  *p, *last;
+
+    p = (u_char *) ngx_strstr(err, "undefined symbol: ");
+    if (p == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p += sizeof("undefined symbol: ") - 1;
+
+    for (last = p; *last && *last != ',' && *last != ' ' && *last != '\n';
+         last++)
+    {
+        /* void */
+    }
+
+    if (last == p) {
+        return NGX_DECLINED;
+    }
+
+    name->data = p;
+    name->len = last - p;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     u_char *so_path)
 {
+    const char            *err;
     void                 (*init)(void);
     size_t               (*size)(void);
+    ngx_str_t              symbol;
     ngx_pool_cleanup_t    *cln;
 
     guest->handle = dlopen((char *) so_path, RTLD_NOW | RTLD_LOCAL);
     if (guest->handle == NULL) {
+        err = dlerror();
+        if (err == NULL) {
+            err = "unknown error";
+        }
+
+        if (ngx_http_wasm_undefined_symbol(err, &symbol) == NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" "
+                               "cannot be loaded: its compiled code (%s) "
+                               "needs the C symbol \"%V\", which this host "
+                               "does not provide; this is a bug of "
+                               "ngx_http_wasm_module, not an error in the "
+                               "guest: please report it", &guest->path,
+                               so_path, &symbol);
+            return NGX_ERROR;
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: cannot load the "
                            "compiled guest \"%V\" (%s): %s", &guest->path,
-                           so_path, dlerror());
+                           so_path, err);
         return NGX_ERROR;
     }
 

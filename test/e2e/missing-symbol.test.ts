@@ -1,0 +1,74 @@
+// A compiled guest that needs a C symbol the host does not provide (before
+// compiled guests were linked against libm: nearbyint, floor, …) is a bug of
+// the module, not of the guest, and `nginx -t` says so, naming the symbol.
+//
+// The module's own wasm2c + cc run cannot produce such an object any more
+// (test/sdk/math-nginx.test.ts), so the test makes one the way a host bug
+// would reach nginx: in the compiled-guest cache. It lets the module compile
+// and cache a guest, puts in the cached object's place one that needs a
+// symbol nobody defines, and runs `nginx -t` again: the module loads that
+// object as its own cache hit, through the unchanged dlopen path.
+import { execFile } from "node:child_process";
+import { readdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Nginx } from "../support/nginx.js";
+import { watGuest } from "./wat.js";
+
+const execFileP = promisify(execFile);
+
+describe("a compiled guest that cannot be loaded (nginx -t)", () => {
+  let ngx: Nginx;
+  let cached: string;
+
+  beforeAll(async () => {
+    ngx = await Nginx.create("missing-symbol");
+    ngx.addGuest("probe", await watGuest("probe"));
+    ngx.configure(`server { listen ${ngx.listen()}; location / { content_by_wasm wasm/probe.wasm on_content; } }`);
+    const first = await ngx.test();
+    expect(first.ok, first.output).toBe(true);
+    const cache = join(ngx.prefix, "wasm_cache");
+    const objects = readdirSync(cache).filter((f) => f.endsWith(".so"));
+    expect(objects).toHaveLength(1);
+    cached = join(cache, objects[0]!);
+  });
+
+  /** Replace the cached object (atomically, as the module does) with `source` compiled, or with raw bytes. */
+  async function replaceCached(content: { c: string } | { bytes: string }): Promise<void> {
+    const tmp = join(ngx.prefix, "tmp", "replacement.so");
+    if ("c" in content) {
+      const src = join(ngx.prefix, "tmp", "replacement.c");
+      writeFileSync(src, content.c);
+      await execFileP("cc", ["-O2", "-fPIC", "-shared", "-o", tmp, src]);
+    } else {
+      writeFileSync(tmp, content.bytes);
+    }
+    renameSync(tmp, cached);
+  }
+
+  it("names the missing symbol and calls it a bug of the module, to report", async () => {
+    await replaceCached({
+      c: `extern double ngx_wasm_symbol_nobody_defines(double);
+          double probe(double x) { return ngx_wasm_symbol_nobody_defines(x); }\n`,
+    });
+    const t = await ngx.test();
+    expect(t.ok).toBe(false);
+    const emerg = t.output.split("\n").find((l) => l.includes("[emerg]")) ?? "";
+    expect(emerg, t.output).toMatch(/wasm: guest "[^"]*\/wasm\/probe\.wasm" cannot be loaded/);
+    expect(emerg).toContain('needs the C symbol "ngx_wasm_symbol_nobody_defines", which this host does not provide');
+    expect(emerg).toContain("this is a bug of ngx_http_wasm_module, not an error in the guest: please report it");
+    expect(emerg).toContain(cached);
+    expect(emerg).toMatch(/nginx\.conf:\d+/);
+  });
+
+  it("any other reason dlopen gives is reported as it is", async () => {
+    await replaceCached({ bytes: "not a shared object\n" });
+    const t = await ngx.test();
+    expect(t.ok).toBe(false);
+    const emerg = t.output.split("\n").find((l) => l.includes("[emerg]")) ?? "";
+    expect(emerg, t.output).toMatch(/wasm: cannot load the compiled guest "[^"]*\/wasm\/probe\.wasm"/);
+    expect(emerg).toMatch(/invalid ELF header|file too short/);
+    expect(emerg).not.toMatch(/bug of ngx_http_wasm_module/);
+  });
+});
