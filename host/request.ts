@@ -1,6 +1,7 @@
 // The client request as a guest sees it: request line, headers (ordered, names
 // matched case-insensitively, like nginx's headers_in list) and the body.
 
+import { randomBytes } from "node:crypto";
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
@@ -20,6 +21,8 @@ export class RequestState {
   readonly remoteAddr: string;
   readonly scheme: string;
   readonly serverName: string;
+  /** `$request_id`: 32 random hex digits per request, as nginx draws them */
+  readonly requestId = randomBytes(16).toString("hex");
 
   constructor(options: RunOptions["request"] = {}) {
     this.method = options.method ?? "GET";

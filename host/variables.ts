@@ -43,6 +43,7 @@ const BUILTINS: Record<string, Builtin> = {
   content_length: { get: (s) => s.request.header("content-length") },
   content_type: { get: (s) => s.request.header("content-type") },
   request_body: { get: (s) => s.request.body },
+  request_id: { get: (s) => s.request.requestId },
 };
 
 /** First `name=value` in a query string (nginx's ngx_http_arg: case-insensitive, value not decoded). */

@@ -3,7 +3,7 @@
 // `--use abort=… --use trace=… --use seed=…`, so a built guest imports nothing
 // but ngx_wasm_* functions. This file is compiled as an extra entry: nothing in
 // it is exported.
-import { ngx_wasm_log, ngx_wasm_time_monotonic_ms, ngx_wasm_time_unix_ms, LogLevel } from "./raw";
+import { ngx_wasm_log, ngx_wasm_time_monotonic_ms, ngx_wasm_time_unix_ms, ngx_wasm_var_get, LogLevel } from "./raw";
 
 function logText(level: i32, text: string): void {
   const bytes = String.UTF8.encode(text);
@@ -30,13 +30,38 @@ function ngxTrace(message: string, n: i32 = 0, a0: f64 = 0, a1: f64 = 0, a2: f64
   logText(LogLevel.DEBUG, text);
 }
 
-/** `Math.random()` seed: mixes wall-clock and monotonic time (not for cryptography). */
+// `$request_id`: 32 hex digits nginx draws from its RNG for every request
+// (the TS host does the same), read into static space: no allocation.
+const REQUEST_ID = "request_id";
+const REQUEST_ID_LEN: i32 = 32;
+const requestId: usize = memory.data(REQUEST_ID_LEN);
+const timeBuf: usize = memory.data(8);
+
+/** splitmix64's finaliser: every input bit affects every output bit. */
+function mix64(x: u64): u64 {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111eb;
+  return x ^ (x >> 31);
+}
+
+/**
+ * `Math.random()` seed, drawn once per guest instance (so once per request and
+ * phase): the request's `$request_id` (128 random bits from nginx) mixed with
+ * wall-clock and monotonic time. Time alone gave keep-alive requests served in
+ * the same millisecond the same sequence. Not for cryptography. The TLS phases
+ * have no request (and may not read variables): do not use Math.random there.
+ */
 function ngxSeed(): f64 {
-  const buf = new ArrayBuffer(8);
-  const ptr = <i32>changetype<usize>(buf);
-  ngx_wasm_time_unix_ms(ptr, 8);
-  const wall = load<u64>(changetype<usize>(buf));
-  ngx_wasm_time_monotonic_ms(ptr, 8);
-  const mono = load<u64>(changetype<usize>(buf));
-  return <f64>(wall ^ (mono << 21));
+  const name = String.UTF8.encode(REQUEST_ID);
+  const len = ngx_wasm_var_get(<i32>changetype<usize>(name), name.byteLength, <i32>requestId, REQUEST_ID_LEN);
+  let h: u64 = 0xcbf29ce484222325; // FNV-1a over the id's bytes
+  for (let i = 0; i < min(len, REQUEST_ID_LEN); i++) {
+    h = (h ^ <u64>load<u8>(requestId + i)) * 0x100000001b3;
+  }
+  ngx_wasm_time_unix_ms(<i32>timeBuf, 8);
+  h = mix64(h ^ load<u64>(timeBuf));
+  ngx_wasm_time_monotonic_ms(<i32>timeBuf, 8);
+  h = mix64(h ^ load<u64>(timeBuf));
+  // The compiler seeds with reinterpret<u64>(seed()): pass all 64 bits through.
+  return reinterpret<f64>(h);
 }
