@@ -7,52 +7,102 @@
 
 
 /*
- * headers_in keeps pointers to some entries (host, user_agent, ...): keep
- * them right when an entry goes away or entries move down in the list.
+ * headers_in keeps shortcuts into the list: pointers to single entries
+ * (host, user_agent, ...) and arrays of pointers (cookies, x_forwarded_for)
+ * that $http_*, $cookie_* and $proxy_add_x_forwarded_for read. Removing an
+ * entry moves the later ones of its part, so after every change all the
+ * shortcuts are rebuilt from the list, as nginx's parser would have set them
+ * for these headers (the first entry of a single header wins).
  */
-static ngx_table_elt_t **
-ngx_http_wasm_headers_in_field(ngx_http_request_t *r, ngx_table_elt_t *h)
+/* the headers nginx keeps as an array of entries rather than one entry */
+#define ngx_http_wasm_multi_header(hh)                                        \
+    ((hh)->offset == offsetof(ngx_http_headers_in_t, cookies)                 \
+     || (hh)->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for))
+
+
+static ngx_int_t
+ngx_http_wasm_reindex_headers_in(ngx_http_request_t *r)
 {
+    ngx_uint_t                  i;
+    ngx_array_t                *a;
+    ngx_table_elt_t            *h, **ph;
+    ngx_list_part_t            *part;
     ngx_http_header_t          *hh;
     ngx_http_core_main_conf_t  *cmcf;
 
-    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+    for (hh = ngx_http_headers_in; hh->name.len; hh++) {
+        if (ngx_http_wasm_multi_header(hh)) {
+            a = (ngx_array_t *) ((char *) &r->headers_in + hh->offset);
+            a->nelts = 0;
 
-    hh = ngx_hash_find(&cmcf->headers_in_hash, h->hash, h->lowcase_key,
-                       h->key.len);
-
-    if (hh == NULL
-        || hh->offset == offsetof(ngx_http_headers_in_t, x_forwarded_for)
-        || hh->offset == offsetof(ngx_http_headers_in_t, cookies))
-    {
-        /* not known, or an array of entries */
-        return NULL;
+        } else {
+            *(ngx_table_elt_t **) ((char *) &r->headers_in + hh->offset) = NULL;
+        }
     }
 
-    return (ngx_table_elt_t **) ((char *) &r->headers_in + hh->offset);
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0) {
+            continue;
+        }
+
+        hh = ngx_hash_find(&cmcf->headers_in_hash, h[i].hash,
+                           h[i].lowcase_key, h[i].key.len);
+        if (hh == NULL) {
+            continue;
+        }
+
+        if (ngx_http_wasm_multi_header(hh)) {
+            a = (ngx_array_t *) ((char *) &r->headers_in + hh->offset);
+
+            if (a->elts == NULL
+                && ngx_array_init(a, r->pool, 1, sizeof(ngx_table_elt_t *))
+                   != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            ph = ngx_array_push(a);
+            if (ph == NULL) {
+                return NGX_ERROR;
+            }
+
+            *ph = &h[i];
+            continue;
+        }
+
+        ph = (ngx_table_elt_t **) ((char *) &r->headers_in + hh->offset);
+
+        if (*ph == NULL) {
+            *ph = &h[i];
+        }
+    }
+
+    return NGX_OK;
 }
 
 
 static void
-ngx_http_wasm_remove_header_in(ngx_http_request_t *r, ngx_list_part_t *part,
-    ngx_uint_t i)
+ngx_http_wasm_remove_header_in(ngx_list_part_t *part, ngx_uint_t i)
 {
-    ngx_uint_t         j;
-    ngx_table_elt_t   *h, **field;
+    ngx_table_elt_t  *h;
 
     h = part->elts;
-
-    field = ngx_http_wasm_headers_in_field(r, &h[i]);
-    if (field && *field == &h[i]) {
-        *field = NULL;
-    }
-
-    for (j = i + 1; j < part->nelts; j++) {
-        field = ngx_http_wasm_headers_in_field(r, &h[j]);
-        if (field && *field == &h[j]) {
-            *field = &h[j - 1];
-        }
-    }
 
     ngx_memmove(&h[i], &h[i + 1], (part->nelts - i - 1)
                                   * sizeof(ngx_table_elt_t));
@@ -104,9 +154,9 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
     uint32_t name_ptr, uint32_t name_len, uint32_t value_ptr,
     uint32_t value_len)
 {
-    u_char                    *name, *value;
+    u_char                    *name, *value, *copy;
     ngx_uint_t                 i;
-    ngx_table_elt_t           *h, *first, **field;
+    ngx_table_elt_t           *h, *first;
     ngx_list_part_t           *part;
     ngx_http_request_t        *r;
     ngx_http_wasm_instance_t  *wi;
@@ -132,6 +182,17 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
+    copy = NULL;
+
+    if (value_len) {
+        copy = ngx_pnalloc(r->pool, value_len);
+        if (copy == NULL) {
+            return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        }
+
+        ngx_memcpy(copy, value, value_len);
+    }
+
     /* the first entry takes the value; later ones (and all, if empty) go */
     first = NULL;
     part = NULL;
@@ -150,44 +211,35 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
             continue;
         }
 
-        ngx_http_wasm_remove_header_in(r, part, i);
+        ngx_http_wasm_remove_header_in(part, i);
     }
 
-    if (value_len == 0) {
-        return ngx_http_wasm_host_end(NGX_WASM_OK);
-    }
-
-    if (first == NULL) {
+    if (value_len && first == NULL) {
         first = ngx_list_push(&r->headers_in.headers);
         if (first == NULL) {
             return ngx_http_wasm_host_end(NGX_WASM_ERROR);
         }
 
+        first->hash = 0;
         first->key.data = ngx_pnalloc(r->pool, name_len);
         first->lowcase_key = ngx_pnalloc(r->pool, name_len);
         if (first->key.data == NULL || first->lowcase_key == NULL) {
-            first->hash = 0;
             return ngx_http_wasm_host_end(NGX_WASM_ERROR);
         }
 
         ngx_memcpy(first->key.data, name, name_len);
         first->key.len = name_len;
         first->hash = ngx_hash_strlow(first->lowcase_key, name, name_len);
-
-        field = ngx_http_wasm_headers_in_field(r, first);
-        if (field && *field == NULL) {
-            *field = first;
-        }
     }
 
-    first->value.data = ngx_pnalloc(r->pool, value_len);
-    if (first->value.data == NULL) {
-        first->value.len = 0;
+    if (first) {
+        first->value.data = copy;
+        first->value.len = value_len;
+    }
+
+    if (ngx_http_wasm_reindex_headers_in(r) != NGX_OK) {
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
-
-    ngx_memcpy(first->value.data, value, value_len);
-    first->value.len = value_len;
 
     return ngx_http_wasm_host_end(NGX_WASM_OK);
 }
@@ -200,6 +252,7 @@ Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
     int32_t                    rc;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_instance_t  *wi;
+    ngx_http_wasm_loc_conf_t  *wlcf;
 
     wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_req_get_body);
     ctx = wi->ctx;
@@ -218,7 +271,13 @@ Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
     }
 
     if (ctx->body_too_large) {
-        /* over wasm_request_body_buffer_size */
+        /* the SDK's abort names the directive; the limit is known here */
+        wlcf = ngx_http_get_module_loc_conf(wi->request, ngx_http_wasm_module);
+        ngx_log_error(NGX_LOG_ERR, wi->request->connection->log, 0,
+                      "wasm: ngx_wasm_req_get_body: the request body is "
+                      "larger than wasm_request_body_buffer_size (%uz bytes "
+                      "in this location); raise it to read this body",
+                      wlcf->body_buffer_size);
         return ngx_http_wasm_host_end(NGX_WASM_ERROR);
     }
 
