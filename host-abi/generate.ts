@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
+import { loadHosts, renderHostFiles } from "./hosts.js";
 
 export interface AbiFunction {
   name: string;
@@ -389,6 +390,7 @@ export function renderAll(abi: Abi): Record<string, string> {
     "host-abi/tables.ts": renderTables(abi),
     "host/imports.ts": renderHostImports(abi),
     "sdk/raw.ts": renderSdkRaw(abi),
+    ...renderHostFiles(abi, loadHosts(abi, projectRoot())),
   };
 }
 

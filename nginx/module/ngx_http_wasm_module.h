@@ -28,16 +28,19 @@
 
 #define NGX_WASM_HOST
 #include <ngx_wasm_guest_abi.h>
+#include <ngx_wasm_hosts.h>
 
 
 /*
- * ABI areas this host implements (one _api_*.c file each); a guest that
- * imports a function of any other area is refused at configuration time
+ * ABI areas this host implements (one _api_*.c file each), from the "nginx"
+ * entry of host-abi/hosts.json, which `ngxwasm validate/install` read too;
+ * a guest that imports a function of any other area is refused at
+ * configuration time
  */
-#define NGX_HTTP_WASM_AREAS_IMPLEMENTED                                       \
-    (NGX_WASM_AREA_LOG | NGX_WASM_AREA_RESPONSE | NGX_WASM_AREA_BODY_FILTER   \
-     | NGX_WASM_AREA_REQUEST | NGX_WASM_AREA_VARIABLES | NGX_WASM_AREA_TIME   \
-     | NGX_WASM_AREA_YIELD)
+#define NGX_HTTP_WASM_AREAS_IMPLEMENTED   NGX_WASM_HOST_NGINX_AREAS
+
+/* phases this host runs, from the same entry: those of ngx_http_wasm_phase_e */
+#define NGX_HTTP_WASM_PHASES_IMPLEMENTED  NGX_WASM_HOST_NGINX_PHASES
 
 
 /* phases this host runs; index i is the ABI's phase bit (1u << i) */
@@ -53,6 +56,12 @@ typedef enum {
 } ngx_http_wasm_phase_e;
 
 #define ngx_http_wasm_phase_bit(phase)  (1u << (phase))
+
+/* hosts.json lists exactly the phases above (and so their directives) */
+_Static_assert(NGX_HTTP_WASM_PHASES_IMPLEMENTED
+               == (1u << NGX_HTTP_WASM_NPHASES) - 1,
+               "host-abi/hosts.json: the nginx host's phases differ from "
+               "ngx_http_wasm_phase_e");
 
 
 /* memory cap of every guest: 256 pages of 64 KiB = 16 MiB */

@@ -1,9 +1,12 @@
 // The ABI source of truth and everything generated from it.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadAbi, projectRoot, renderAll, staleFiles } from "../../host-abi/generate.js";
+import { loadHosts, renderHostFiles } from "../../host-abi/hosts.js";
+import { HOSTS } from "../../host-abi/hosts-table.js";
 import { HOST_FUNCTIONS } from "../../host-abi/tables.js";
 
 const root = projectRoot();
@@ -47,7 +50,20 @@ describe("host-abi", () => {
     const fresh = renderAll(abi);
     const stale = renderAll(changed);
     const differing = Object.keys(fresh).filter((k) => fresh[k] !== stale[k]);
-    expect(differing.sort()).toEqual(Object.keys(fresh).sort());
+    // every file but those of hosts.json, which name no function
+    const hostFiles = Object.keys(renderHostFiles(abi, loadHosts(abi, root)));
+    expect(differing.sort()).toEqual(Object.keys(fresh).filter((k) => !hostFiles.includes(k)).sort());
+  });
+
+  it("renderAll includes the files of hosts.json, and a change there changes each of them", () => {
+    const hosts = loadHosts(abi, root);
+    const fresh = renderHostFiles(abi, hosts);
+    expect(Object.keys(fresh).sort()).toEqual(["host-abi/hosts-table.ts", "host-abi/hosts.md", "host-abi/ngx_wasm_hosts.h"]);
+    for (const path of Object.keys(fresh)) expect(renderAll(abi)[path]).toBe(fresh[path]);
+    const changed = structuredClone(hosts);
+    changed.hosts.find((h) => h.name === "nginx")!.areas.push("metrics");
+    const stale = renderHostFiles(abi, changed);
+    for (const path of Object.keys(fresh)) expect(stale[path], path).not.toBe(fresh[path]);
   });
 
   it("defines the 38 functions of ABI.md with the same parameters", () => {
@@ -86,6 +102,61 @@ describe("host-abi", () => {
     const phases = new Set(abi.phases.map((p) => p.name));
     for (const f of HOST_FUNCTIONS) for (const p of f.phases) expect(phases.has(p), `${f.name}: ${p}`).toBe(true);
     for (const p of phases) expect(HOST_FUNCTIONS.some((f) => f.phases.includes(p as never)), p).toBe(true);
+  });
+
+  it("hosts.json: nginx (default), ngx_wasm (no access) and ts (everything)", () => {
+    const hosts = loadHosts(abi, root);
+    expect(hosts.default).toBe("nginx");
+    const by = Object.fromEntries(hosts.hosts.map((h) => [h.name, h]));
+    expect(Object.keys(by)).toEqual(["nginx", "ngx_wasm", "ts"]);
+    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "yield"]);
+    expect(by.ngx_wasm!.areas).toEqual(Object.keys(abi.areas));
+    expect(by.ngx_wasm!.phases).toEqual(abi.phases.map((p) => p.name).filter((p) => p !== "access"));
+    expect(by.ts!.areas).toEqual(Object.keys(abi.areas));
+    expect(by.ts!.phases).toEqual(abi.phases.map((p) => p.name));
+    expect(HOSTS.map((h) => h.name)).toEqual(["nginx", "ngx_wasm", "ts"]);
+  });
+
+  it("the nginx host's directives in hosts.json are the module's directive table, with the same contexts", () => {
+    const source = readFileSync(join(root, "nginx", "module", "ngx_http_wasm_module.c"), "utf8");
+    const macros: Record<string, string> = { NGX_HTTP_WASM_HANDLER_CONF: "NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF" };
+    const contextOf: Record<string, string> = { NGX_HTTP_MAIN_CONF: "http", NGX_HTTP_SRV_CONF: "server", NGX_HTTP_LOC_CONF: "location" };
+    const module = new Map<string, string[]>();
+    for (const m of source.matchAll(/\{ ngx_string\("(\w+)"\),\s*([A-Z0-9_|]+),/g)) {
+      const flags = m[2]!.split("|").flatMap((f) => (macros[f] ?? f).split("|"));
+      module.set(m[1]!, flags.map((f) => contextOf[f]).filter((c): c is string => c !== undefined));
+    }
+    expect(module.size).toBeGreaterThan(5);
+    const nginx = loadHosts(abi, root).hosts.find((h) => h.name === "nginx")!;
+    const data = new Map<string, string[]>([
+      ...nginx.phases.map((name): [string, string[]] => {
+        const p = abi.phases.find((q) => q.name === name)!;
+        return [p.directive, p.contexts];
+      }),
+      ...(nginx.directives ?? []).map((d): [string, string[]] => [d.name, d.contexts ?? []]),
+    ]);
+    expect(Object.fromEntries(module)).toEqual(Object.fromEntries(data));
+  });
+
+  it("ngx_wasm_hosts.h compiles, its masks are hosts.json's bits, and the module uses the nginx ones", () => {
+    const hostsHeader = join(root, "host-abi", "ngx_wasm_hosts.h");
+    const bit = (list: string[], all: string[]) => list.reduce((m, x) => m | (1 << all.indexOf(x)), 0) >>> 0;
+    const areas = Object.keys(abi.areas);
+    const phases = abi.phases.map((p) => p.name);
+    const hosts = loadHosts(abi, root).hosts;
+    const macro = (h: string) => `NGX_WASM_HOST_${h.toUpperCase()}`;
+    const src = [`#include "${hostsHeader}"`, "#include <stdio.h>", "int main(void) {",
+      ...hosts.map((h) => `    printf("${h.name} %u %u\\n", (unsigned) ${macro(h.name)}_AREAS, (unsigned) ${macro(h.name)}_PHASES);`),
+      "    return 0;", "}", ""].join("\n");
+    const dir = mkdtempSync(join(tmpdir(), "ngxwasm-hosts-"));
+    execFileSync("gcc", ["-Wall", "-Wextra", "-Werror", "-DNGX_WASM_HOST", "-x", "c", "-o", join(dir, "masks"), "-"], { input: src });
+    const printed = execFileSync(join(dir, "masks")).toString().trim().split("\n");
+    expect(printed).toEqual(hosts.map((h) => `${h.name} ${bit(h.areas, areas)} ${bit(h.phases, phases)}`));
+    rmSync(dir, { recursive: true, force: true });
+    const moduleHeader = readFileSync(join(root, "nginx", "module", "ngx_http_wasm_module.h"), "utf8");
+    expect(moduleHeader).toMatch(/#include <ngx_wasm_hosts\.h>/);
+    expect(moduleHeader).toMatch(/^#define NGX_HTTP_WASM_AREAS_IMPLEMENTED +NGX_WASM_HOST_NGINX_AREAS$/m);
+    expect(moduleHeader).toMatch(/^#define NGX_HTTP_WASM_PHASES_IMPLEMENTED +NGX_WASM_HOST_NGINX_PHASES$/m);
   });
 
   it("phase rules follow the contract for a sample of functions", () => {
