@@ -2,7 +2,8 @@
 // each broken rule reported as one line naming the file, the item and the fix.
 // `ngxwasm validate/build/install/inspect` and Host.load (host/load.ts) share
 // it, so a guest the in-process host accepts is one nginx accepts too.
-// ABI facts come from the generated tables (host-abi/tables.ts); the module's
+// ABI facts come from the generated tables (host-abi/tables.ts), what each
+// host implements from host-abi/hosts-table.ts (hosts.json); the module's
 // structure from the host's reader (host/wasm-module.ts); wasm features from
 // wabt.js, which validates the whole module and knows every opcode.
 import { readFileSync, statSync } from "node:fs";
@@ -17,6 +18,7 @@ import {
   type HostFunctionInfo,
   type Phase,
 } from "../host-abi/tables.js";
+import { HOST_BY_NAME, HOSTS, type HostInfo, type HostName } from "../host-abi/hosts-table.js";
 import { readCallGraph } from "./wasm-calls.js";
 import { formatFuncType, readModuleShape, type FuncType, type ModuleShape } from "./wasm-module.js";
 
@@ -33,11 +35,13 @@ export type ProblemCode =
   | "runtime_import"
   | "unknown_import"
   | "import_type"
-  | "phase";
+  | "phase"
+  | "host_area"
+  | "host_phase";
 
 export interface Problem {
   code: ProblemCode;
-  /** the export, import or feature the problem is about */
+  /** the export, import or feature the problem is about (host_area: the ABI area, host_phase: the phase) */
   item?: string;
   /** one line: `<file>: <what is wrong> — <what to do>` */
   message: string;
@@ -55,6 +59,12 @@ export interface ValidateOptions {
   phase?: Phase;
   /** handler exports that must exist, each checked for its own phase (what it can reach) */
   handlers?: readonly { export: string; phase: Phase }[];
+  /**
+   * the host the guest is for (host-abi/hosts.json): every import's area must
+   * be one it implements, every phase checked one it runs. Without it only
+   * the ABI's rules apply (what the in-process host, "ts", implements).
+   */
+  host?: HostName;
   /** how the module is named in messages (default "module") */
   fileName?: string;
 }
@@ -153,6 +163,11 @@ export async function validateModule(bytes: Uint8Array, options: ValidateOptions
   const phase = options.phase;
   const phaseChecks: PhaseCheck[] = [...handlers];
   if (phase) phaseChecks.unshift(...(exports.length ? exports.map((e) => ({ export: e, phase })) : [{ phase }]));
+  if (options.host) {
+    const host = hostInfo(options.host);
+    checkHostAreas(shape, host, report);
+    checkHostPhases(host, phaseChecks, report);
+  }
   checkPhases(bytes, shape, phaseChecks, report);
   return problems;
 }
@@ -229,6 +244,65 @@ function checkImports(shape: ModuleShape, report: Report): void {
   }
 }
 
+/** The hosts.json entry of `name` (an unknown name is a programming error: the CLI offers only HOST_NAMES). */
+export function hostInfo(name: HostName): HostInfo {
+  const host = HOST_BY_NAME.get(name);
+  if (!host) throw new Error(`unknown host "${name}" (hosts: ${HOSTS.map((h) => h.name).join(", ")})`);
+  return host;
+}
+
+/** "the reference ngx_wasm host (--host ngx_wasm) and the in-process host (--host ts)" */
+function namedHosts(hosts: readonly HostInfo[], conjunction: "and" | "or"): string {
+  const names = hosts.map((h) => `${h.title} (--host ${h.name})`);
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} ${conjunction} ${names.at(-1)}` : (names[0] ?? "");
+}
+
+/** The module's ABI imports whose area `host` does not implement: it refuses the whole module. */
+export function importsRefusedBy(host: HostInfo, importNames: readonly string[]): { name: string; area: string }[] {
+  return importNames
+    .map((name) => ({ name, area: HOST_FUNCTION_BY_NAME.get(name)?.area }))
+    .filter((i): i is { name: string; area: string } => i.area !== undefined && !host.areas.includes(i.area));
+}
+
+/**
+ * Every imported function (reachable or not: a host links them all when it
+ * loads the module) must belong to an area the host implements. One problem
+ * per missing area, naming its imports.
+ */
+function checkHostAreas(shape: ModuleShape, host: HostInfo, report: Report): void {
+  const imports = shape.imports.filter((i) => i.module === IMPORT_MODULE && i.kind === "function").map((i) => i.name);
+  const byArea = new Map<string, string[]>();
+  for (const { name, area } of importsRefusedBy(host, imports)) byArea.set(area, [...(byArea.get(area) ?? []), name]);
+  for (const [area, names] of byArea) {
+    const one = names.length === 1;
+    const what = `${one ? "import" : "imports"} ${names.map((n) => `"${IMPORT_MODULE}.${n}"`).join(", ")} (area ${area})`;
+    const elsewhere = HOSTS.filter((h) => h !== host && h.areas.includes(area));
+    const there = elsewhere.length ? `, or run the guest in ${namedHosts(elsewhere, "or")}` : "";
+    report(
+      "host_area",
+      area,
+      `${what} ${one ? "is" : "are"} not implemented by the ${host.name} host yet, which refuses the whole module — remove what calls ${one ? "it" : "them"}${there}`,
+    );
+  }
+}
+
+/** Every phase asked for must be one the host runs (it has that phase's directive). */
+function checkHostPhases(host: HostInfo, checks: readonly PhaseCheck[], report: Report): void {
+  for (const phase of new Set(checks.map((c) => c.phase))) {
+    if (host.phases.includes(phase)) continue;
+    const info = PHASES.find((p) => p.name === phase)!;
+    const exports = checks.filter((c) => c.phase === phase && c.export !== undefined).map((c) => c.export);
+    const what = exports.length ? `handler ${exports.join(", ")} for phase ${phase}` : `phase ${phase}`;
+    const elsewhere = HOSTS.filter((h) => h !== host && h.phases.includes(phase));
+    const there = elsewhere.length ? `, or target ${namedHosts(elsewhere, "or")}` : "";
+    report(
+      "host_phase",
+      phase,
+      `${what}: the ${host.name} host does not run phase ${phase} (it has no ${info.directive}); it runs ${host.phases.join(", ")} — use one of those phases${there}`,
+    );
+  }
+}
+
 /** A phase requirement: on what `export` can reach, or on every import when no export is named. */
 interface PhaseCheck {
   export?: string;
@@ -286,10 +360,15 @@ export async function validateFile(
   return { bytes, problems: await validateModule(bytes, { ...options, fileName: file }) };
 }
 
-/** Phases in which every imported ABI function may be called (the phases the module can serve). */
-export function phasesAllowing(importNames: readonly string[]): Phase[] {
-  return PHASE_NAMES.filter((phase) =>
-    importNames.every((name) => HOST_FUNCTION_BY_NAME.get(name)?.phases.includes(phase) ?? false),
+/**
+ * Phases in which every imported ABI function may be called (the phases the
+ * module can serve); with `host`, only the phases that host runs.
+ */
+export function phasesAllowing(importNames: readonly string[], host?: HostInfo): Phase[] {
+  return PHASE_NAMES.filter(
+    (phase) =>
+      (!host || host.phases.includes(phase)) &&
+      importNames.every((name) => HOST_FUNCTION_BY_NAME.get(name)?.phases.includes(phase) ?? false),
   );
 }
 

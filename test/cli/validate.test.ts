@@ -105,7 +105,7 @@ describe("ngxwasm validate: valid modules and usage", () => {
     const r = await runCli(["validate", await fixtureWasm("ok"), "--export", "on_content", "--phase", "content"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ok\.wasm: ok \(exports on_content; phase content\)/);
+    expect(r.stdout).toMatch(/ok\.wasm: ok for the nginx host \(exports on_content; phase content\)/);
   });
 
   it("the same module in a phase that forbids resp_write → exit 1", async () => {
@@ -137,7 +137,70 @@ describe("ngxwasm validate: valid modules and usage", () => {
   });
 });
 
+describe("ngxwasm validate --host: what the target host implements (host-abi/hosts.json)", () => {
+  it("a guest importing the shared dict fails for the nginx host (the default), naming the import, its area, the host and what to do", async () => {
+    const wasm = await fixtureWasm("shm-import");
+    for (const args of [[], ["--host", "nginx"]]) {
+      const r = await runCli(["validate", wasm, "--export", "on_content", "--phase", "content", ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^.*shm-import\.wasm: import "env\.ngx_wasm_shm_get" \(area shared_dict\) is not implemented by the nginx host yet, which refuses the whole module — remove what calls it, or run the guest in the reference ngx_wasm host \(--host ngx_wasm\) or the in-process host \(--host ts\)$/m,
+      );
+      expect(r.stderr).toMatch(/: 1 problem$/m);
+    }
+  });
+
+  it("the same guest passes for the in-process host (--host ts) and the reference host (--host ngx_wasm)", async () => {
+    const wasm = await fixtureWasm("shm-import");
+    for (const host of ["ts", "ngx_wasm"]) {
+      const r = await runCli(["validate", wasm, "--export", "on_content", "--phase", "content", "--host", host]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`shm-import\\.wasm: ok for the ${host} host`));
+    }
+  });
+
+  it("a phase the host does not run is a problem: access on ngx_wasm; nginx and ts run it", async () => {
+    const wasm = await fixtureWasm("ok");
+    const r = await runCli(["validate", wasm, "--export", "on_content", "--phase", "access", "--host", "ngx_wasm"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /ok\.wasm: handler on_content for phase access: the ngx_wasm host does not run phase access \(it has no access_by_wasm\); it runs server_rewrite, rewrite, content, .* — use one of those phases, or target this project's nginx module \(--host nginx\) or the in-process host \(--host ts\)/,
+    );
+    for (const host of ["nginx", "ts"]) {
+      expect((await runCli(["validate", wasm, "--export", "on_content", "--phase", "access", "--host", host])).code).toBe(0);
+    }
+    const ssl = await runCli(["validate", await fixtureWasm("ok"), "--phase", "ssl_certificate"]);
+    expect(ssl.stderr).toMatch(/phase ssl_certificate: the nginx host does not run phase ssl_certificate/);
+  });
+
+  it("an unknown host is a usage error (exit 2) listing the hosts", async () => {
+    const r = await runCli(["validate", await fixtureWasm("ok"), "--host", "apache"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/'apache' is invalid\. Allowed choices are nginx, ngx_wasm, ts/);
+  });
+
+  it("--help lists the hosts and what each lacks", async () => {
+    const r = await runCli(["validate", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}nginx +this project's nginx module; lacks areas shared_dict, metrics, subrequest, balancer, ssl; phases balancer, ssl_client_hello, ssl_certificate \(default\)$/m);
+    expect(r.stdout).toMatch(/^ {2}ngx_wasm +the reference ngx_wasm host; lacks phase access$/m);
+    expect(r.stdout).toMatch(/^ {2}ts +the in-process host; implements the whole ABI$/m);
+  });
+});
+
 describe("validateModule (the API the build and the TS host use)", () => {
+  it("checks a host only when given one: host_area names the area and its imports", async () => {
+    const bytes = new Uint8Array(readFileSync(await fixtureWasm("shm-import")));
+    expect(await validateModule(bytes, { exports: ["on_content"], phase: "content" })).toEqual([]);
+    expect(await validateModule(bytes, { exports: ["on_content"], phase: "content", host: "ts" })).toEqual([]);
+    const problems = await validateModule(bytes, { handlers: [{ export: "on_content", phase: "content" }], host: "nginx" });
+    expect(problems.map((p) => [p.code, p.item])).toEqual([["host_area", "shared_dict"]]);
+    expect(problems[0]!.detail).toMatch(/^import "env\.ngx_wasm_shm_get" \(area shared_dict\) is not implemented by the nginx host yet/);
+    const access = await validateModule(bytes, { handlers: [{ export: "on_content", phase: "access" }], host: "ngx_wasm" });
+    expect(access.map((p) => [p.code, p.item])).toEqual([["host_phase", "access"]]);
+  });
+
   it("returns one Problem per broken rule with a code, the item and a one-line message", async () => {
     const bytes = new Uint8Array(readFileSync(await fixtureWasm("phase-violation")));
     const problems = await validateModule(bytes, { exports: ["on_log", "on_content"], phase: "log", fileName: "pv.wasm" });
