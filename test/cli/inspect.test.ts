@@ -1,5 +1,6 @@
 // `ngxwasm inspect`: exports with types, imports with their ABI areas, the
-// phases a module can serve and each handler export with the phases it can serve.
+// phases a module can serve on the target host (--host, default nginx) and
+// each handler export with the phases it can serve there.
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGuest } from "../support/guests.js";
 import { ensureCliBuilt, fixtureWasm, runCli } from "./cli.js";
@@ -12,12 +13,13 @@ describe("ngxwasm inspect", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ok\.wasm {2}\d+ B \(\d+ bytes\)/);
+    expect(r.stdout).toMatch(/^host: nginx \(this project's nginx module; --host to change\)$/m);
     expect(r.stdout).toMatch(/^ {2}memory +memory$/m);
     expect(r.stdout).toMatch(/^ {2}on_content +function \(\) -> i32$/m);
     expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_resp_write +\(i32, i32\) -> i32 +\[response\]$/m);
     expect(r.stdout).toMatch(/^ABI areas: response \(response status, headers and body\)$/m);
-    expect(r.stdout).toMatch(/^phases it can serve: server_rewrite, rewrite, access, content$/m);
-    expect(r.stdout).toMatch(/^handlers \(the phases each can serve.*\):\n {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
+    expect(r.stdout).toMatch(/^phases it can serve on nginx: server_rewrite, rewrite, access, content$/m);
+    expect(r.stdout).toMatch(/^handlers \(the phases each can serve on nginx.*\):\n {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
     expect(r.stdout).not.toMatch(/problems/);
   });
 
@@ -38,8 +40,11 @@ describe("ngxwasm inspect", () => {
         type: "(i32, i32) -> i32",
         area: "response",
         phases: ["server_rewrite", "rewrite", "access", "content"],
+        onHost: true,
       },
     ]);
+    expect(info.host).toBe("nginx");
+    expect(info.refusedImports).toEqual([]);
     expect(info.areas.map((a: { area: string }) => a.area)).toEqual(["response"]);
     expect(info.phases).toEqual(["server_rewrite", "rewrite", "access", "content"]);
     // on_log is named for the log phase, which it cannot serve: it calls resp_write.
@@ -63,8 +68,39 @@ describe("ngxwasm inspect", () => {
     const r = await runCli(["inspect", await fixtureWasm("abort-import")]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ {2}env\.abort +\(i32, i32, i32, i32\) -> \(\) +\[not in the ABI\]$/m);
-    expect(r.stdout).toMatch(/^phases it can serve: none$/m);
+    expect(r.stdout).toMatch(/^phases it can serve on nginx: none$/m);
     expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*abort-import\.wasm: import "env\.abort" is AssemblyScript's runtime hook/m);
+  });
+
+  it("a guest importing an area the host lacks serves no phase there, and its phases elsewhere (--host ts)", async () => {
+    const wasm = await fixtureWasm("shm-import");
+    const r = await runCli(["inspect", wasm]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_shm_get +\(i32, i32, i32, i32\) -> i32 +\[shared_dict, not on nginx\]$/m);
+    expect(r.stdout).toMatch(
+      /^phases it can serve on nginx: none — the nginx host refuses the module: it lacks shared_dict \(imports ngx_wasm_shm_get\)$/m,
+    );
+    expect(r.stdout).toMatch(/^ {2}on_content {2}none {2}\(named for content\)$/m);
+    expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*shm-import\.wasm: import "env\.ngx_wasm_shm_get" \(area shared_dict\) is not implemented by the nginx host yet/m);
+
+    const ts = JSON.parse((await runCli(["inspect", wasm, "--host", "ts", "--json"])).stdout);
+    expect(ts.host).toBe("ts");
+    expect(ts.refusedImports).toEqual([]);
+    expect(ts.handlers).toEqual([{ export: "on_content", phases: ["server_rewrite", "rewrite", "access", "content"], conventionalFor: ["content"] }]);
+    expect(ts.problems).toEqual([]);
+
+    const nginx = JSON.parse((await runCli(["inspect", wasm, "--json"])).stdout);
+    expect(nginx.refusedImports).toEqual([{ name: "ngx_wasm_shm_get", area: "shared_dict" }]);
+    expect(nginx.imports.find((i: { name: string }) => i.name === "ngx_wasm_shm_get").onHost).toBe(false);
+    expect(nginx.phases).toEqual([]);
+    expect(nginx.handlers[0].phases).toEqual([]);
+  });
+
+  it("per handler, only the phases the host runs: no access on ngx_wasm", async () => {
+    const r = await runCli(["inspect", await fixtureWasm("ok"), "--host", "ngx_wasm"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^phases it can serve on ngx_wasm: server_rewrite, rewrite, content$/m);
+    expect(r.stdout).toMatch(/^ {2}on_content {2}server_rewrite, rewrite, content {2}\(named for content\)$/m);
   });
 
   it("a file that is not WebAssembly → exit 1", async () => {
