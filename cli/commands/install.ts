@@ -1,11 +1,13 @@
 // `ngxwasm install <file.wasm> [--tree nginx] [--location /path]
-//  [--phase PHASE[:EXPORT]]… [--export NAME] [--directive "…;"]… [--name NAME]`
+//  [--phase PHASE[:EXPORT]]… [--export NAME] [--directive "…;"]… [--name NAME] [--host NAME]`
 import type { Command } from "commander";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { HOSTS, type HostName } from "../../host-abi/hosts-table.js";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
-import { validateFile } from "../../host/validate.js";
+import { directiveRefusal, hostOption, hostsHelp } from "../hosts.js";
+import { hostInfo, validateFile } from "../../host/validate.js";
 import { parsePhase } from "./validate.js";
 
 export interface InstallCommandOptions {
@@ -15,6 +17,7 @@ export interface InstallCommandOptions {
   export?: string;
   directive: string[];
   name?: string;
+  host: HostName;
 }
 
 /** One handler of the guest: the phase it runs in and its export. */
@@ -75,8 +78,14 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
 }
 
 export async function runInstall(file: string, options: InstallCommandOptions): Promise<number> {
+  const host = hostInfo(options.host);
+  if (!host.nginxConf) {
+    const targets = HOSTS.filter((h) => h.nginxConf).map((h) => h.name);
+    throw new UsageError(`the ${host.name} host (${host.title}) reads no nginx configuration — install targets ${targets.join(" or ")} (--host)`);
+  }
   const handlers = parseHandlers(options.phase, options.export);
-  if (!handlers[0]!.phase.contexts.includes("location") && options.location !== undefined) {
+  const inLocation = handlers[0]!.phase.contexts.includes("location");
+  if (!inLocation && options.location !== undefined) {
     throw new UsageError(`--location does not apply to ${handlers[0]!.phase.directive}: it is a server-level directive — drop --location`);
   }
   const name = options.name ?? basename(file).replace(/\.wasm$/, "");
@@ -86,12 +95,20 @@ export async function runInstall(file: string, options: InstallCommandOptions): 
   const location = options.location ?? `/${name}`;
   if (/[{};]/.test(location) || !location.trim()) throw new UsageError(`--location "${location}" is not a location (e.g. /hello)`);
   const directives = options.directive.map((d) => d.trim()).map((d) => (/[;}]$/.test(d) ? d : `${d};`));
+  for (const d of directives) {
+    const refusal = directiveRefusal(d, host, inLocation ? "location" : "server", handlers.map((h) => h.phase.directive));
+    if (refusal) throw new UsageError(`--directive "${d}": ${refusal}`);
+  }
 
-  // Each handler is checked for its own phase: only what it can reach counts.
-  const { problems } = await validateFile(file, { handlers: handlers.map((h) => ({ export: h.exportName, phase: h.phase.name })) });
+  // Each handler is checked for its own phase (only what it can reach counts)
+  // and against the target host: nothing is written unless the host takes it.
+  const { problems } = await validateFile(file, {
+    handlers: handlers.map((h) => ({ export: h.exportName, phase: h.phase.name })),
+    host: host.name,
+  });
   if (problems.length) {
     for (const p of problems) err(p.message);
-    err(`not installed: ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
+    err(`not installed: ${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"} for the ${host.name} host`);
     return 1;
   }
 
@@ -128,16 +145,22 @@ export function register(program: Command, finish: (code: number) => void): void
     .option("-e, --export <name>", "the handler export when one phase is given (default: the phase's conventional name, e.g. on_content)")
     .addOption(repeatable("-d, --directive <text>", 'an extra directive for the block, e.g. "proxy_pass http://backend;"'))
     .option("-n, --name <name>", "the installed name (default: the file name without .wasm)")
+    .addOption(hostOption("the host whose nginx configuration the snippet is for (nginx or ngx_wasm)"))
     .addHelpText(
       "after",
       `
 Validates each handler for its phase first (only the host functions it can
-reach count) and refuses a broken module. Then copies it to
+reach count) and against the --host (it must implement the area of every
+import and run every phase; its own directives in --directive must exist and
+be allowed in the block), and refuses what the host would refuse at nginx -t:
+nothing is written then. Otherwise copies the module to
 <tree>/wasm/<name>.wasm and writes <tree>/conf.d/<name>.conf:
   location <path> { <phase directive> wasm/<name>.wasm <export>; … <directives> }
 Server-level phases (server_rewrite, ssl_*) are written without a location block;
 balancer_by_wasm belongs in an upstream {} block and is not installed this way.
 Exit code: 0 installed, 1 the module has problems, 2 usage error.
+
+${hostsHelp()}
 
 Examples:
   $ ngxwasm install build/guests/hello.wasm

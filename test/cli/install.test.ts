@@ -59,7 +59,7 @@ describe("ngxwasm install", () => {
     const r = await runCli(["install", await fixtureWasm("phase-violation"), "--tree", tree, "--phase", "log"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/on_log can call "env\.ngx_wasm_resp_write", which is not allowed in phase log/);
-    expect(r.stderr).toMatch(/not installed: .*phase-violation\.wasm has 1 problem/);
+    expect(r.stderr).toMatch(/not installed: .*phase-violation\.wasm has 1 problem for the nginx host/);
     expect(existsSync(join(tree, "wasm", "phase-violation.wasm"))).toBe(false);
     expect(existsSync(join(tree, "conf.d", "phase-violation.conf"))).toBe(false);
   });
@@ -108,6 +108,72 @@ describe("ngxwasm install", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown phase "contnet"/);
     expect(existsSync(join(tree, "conf.d"))).toBe(false);
+  });
+
+  it("refuses a guest the nginx host (the default) refuses: exit 1, naming the import and its area, nothing written", async () => {
+    const tree = join(tempDir(), "tree11");
+    const wasm = await fixtureWasm("shm-import");
+    for (const args of [[], ["--host", "nginx"]]) {
+      const r = await runCli(["install", wasm, "--tree", tree, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/shm-import\.wasm: import "env\.ngx_wasm_shm_get" \(area shared_dict\) is not implemented by the nginx host yet/);
+      expect(r.stderr).toMatch(/not installed: .*shm-import\.wasm has 1 problem for the nginx host/);
+      expect(r.stdout).toBe("");
+      expect(existsSync(tree)).toBe(false);
+    }
+    // The reference host has the shared dict: the same guest installs for it.
+    const ok = await runCli(["install", wasm, "--tree", tree, "--host", "ngx_wasm"]);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(tree, "conf.d", "shm-import.conf"), "utf8")).toContain("content_by_wasm wasm/shm-import.wasm on_content;");
+  });
+
+  it("refuses an access-phase install for the ngx_wasm host, which has no access_by_wasm; nginx takes it", async () => {
+    const tree = join(tempDir(), "tree12");
+    const wasm = await fixtureWasm("ok");
+    const r = await runCli(["install", wasm, "--tree", tree, "--phase", "access:on_content", "--host", "ngx_wasm"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/handler on_content for phase access: the ngx_wasm host does not run phase access \(it has no access_by_wasm\)/);
+    expect(existsSync(tree)).toBe(false);
+    const nginx = await runCli(["install", wasm, "--tree", tree, "--phase", "access:on_content"]);
+    expect(nginx.code).toBe(0);
+    expect(readFileSync(join(tree, "conf.d", "ok.conf"), "utf8")).toContain("access_by_wasm wasm/ok.wasm on_content;");
+  });
+
+  it("refuses a phase the nginx host does not run (ssl_certificate) even at server level", async () => {
+    const tree = join(tempDir(), "tree13");
+    const r = await runCli(["install", await fixtureWasm("ok"), "--tree", tree, "--phase", "ssl_certificate:on_content"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the nginx host does not run phase ssl_certificate/);
+    expect(existsSync(tree)).toBe(false);
+  });
+
+  it("refuses --directive texts the host would refuse (usage error, nothing written); its own directives pass", async () => {
+    const tree = join(tempDir(), "tree14");
+    const wasm = await fixtureWasm("ok");
+    const cases: [string[], RegExp][] = [
+      [["--directive", "wasm_cache_path cache"], /wasm_cache_path is not allowed in a location block on the nginx host \(contexts: http\)/],
+      [["--directive", "wasm_shm_zone dict 1m"], /the nginx host has no directive wasm_shm_zone \(its wasm_ directives: wasm_request_body_buffer_size, wasm_time_limit, wasm_cache_path\)/],
+      [["--directive", "content_by_wasm wasm/other.wasm on_content"], /content_by_wasm is already written for --phase content/],
+      [["--directive", "ssl_certificate_by_wasm wasm/other.wasm on_certificate"], /the nginx host does not run phase ssl_certificate/],
+      [["--directive", "access_by_wasm wasm/other.wasm on_access", "--host", "ngx_wasm"], /the ngx_wasm host does not run phase access/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(["install", wasm, "--tree", tree, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(tree)).toBe(false);
+    }
+    const ok = await runCli(["install", wasm, "--tree", tree, "--directive", "wasm_time_limit 50ms", "--directive", "log_by_wasm wasm/other.wasm on_log"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+  });
+
+  it("--host ts (the in-process host reads no nginx configuration) is a usage error", async () => {
+    const tree = join(tempDir(), "tree15");
+    const r = await runCli(["install", await fixtureWasm("ok"), "--tree", tree, "--host", "ts"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the ts host \(the in-process host\) reads no nginx configuration — install targets nginx or ngx_wasm/);
+    expect(existsSync(tree)).toBe(false);
   });
 
   it("the balancer phase cannot be installed as a server snippet → usage error", async () => {
