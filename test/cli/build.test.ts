@@ -80,4 +80,17 @@ describe("ngxwasm build", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/test\/fixtures\/guests\/absent: no such guest/);
   });
+
+  it("an import the --host lacks is a warning, not a failure: auth (shared dict) for nginx, nothing for ts", async () => {
+    const out = join(tempDir(), "auth");
+    const nginx = await runCli(["build", "guests/auth", "--out-dir", out]);
+    expect(nginx.code).toBe(0);
+    expect(existsSync(join(out, "auth.wasm"))).toBe(true);
+    expect(nginx.stderr).toMatch(
+      /^warning: .*auth\.wasm: import "env\.ngx_wasm_shm_get" \(area shared_dict\) is not implemented by the nginx host yet, which refuses the whole module/m,
+    );
+    const ts = await runCli(["build", "guests/auth", "--out-dir", out, "--host", "ts"]);
+    expect(ts.code).toBe(0);
+    expect(ts.stderr).toBe("");
+  });
 });

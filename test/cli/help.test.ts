@@ -7,10 +7,10 @@ import { join } from "node:path";
 beforeAll(ensureCliBuilt);
 
 const COMMANDS: Record<string, string[]> = {
-  build: ["--out-dir", "--wat", "--debug", "--no-validate"],
-  validate: ["--export", "--phase"],
-  inspect: ["--json"],
-  install: ["--tree", "--location", "--phase", "--export", "--directive", "--name"],
+  build: ["--out-dir", "--wat", "--debug", "--no-validate", "--host"],
+  validate: ["--export", "--phase", "--host"],
+  inspect: ["--json", "--host"],
+  install: ["--tree", "--location", "--phase", "--export", "--directive", "--name", "--host"],
 };
 
 describe("ngxwasm --help", () => {
