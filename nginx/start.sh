@@ -54,17 +54,26 @@ installed=()
 for wasm in "$GUESTS_DIR"/*.wasm; do
   name="$(basename "$wasm" .wasm)"
   # Examples without an entry above are content handlers at /<name> by convention.
-  args=(install "$wasm" --tree "$TREE" --location "${LOCATION[$name]:-/$name}")
+  args=(install "$wasm" --host nginx --tree "$TREE" --location "${LOCATION[$name]:-/$name}")
   for handler in ${PHASES[$name]:-content:on_content}; do args+=(--phase "$handler"); done
   while IFS= read -r directive; do
     [ -n "$directive" ] && args+=(--directive "$directive")
   done <<<"${EXTRA[$name]:-}"
-  if ! msg="$(node "$ROOT/bin/ngxwasm.js" "${args[@]}" 2>&1)"; then
-    echo "not serving $name: $msg"
+  # Guests that need what this host lacks (shared dict, subrequests, …; the
+  # "nginx" entry of host-abi/hosts.json) are refused by install, which then
+  # writes nothing: leave them out and say why — each problem line without
+  # its file name and the advice after " — ".
+  if ! msg="$(node "$ROOT/bin/ngxwasm.js" "${args[@]}" 2>&1 >/dev/null)"; then
+    reason=""
+    while IFS= read -r line; do
+      case "$line" in "not installed: "*|"") continue ;; esac
+      line="${line#"$wasm: "}"
+      reason="${reason:+$reason; }${line%% — *}"
+    done <<<"$msg"
+    echo "not serving $name: ${reason:-$msg}"
     continue
   fi
-  # Guests that need what this host lacks (shared dict, subrequests, …) fail
-  # nginx -t: leave them out and say why.
+  # Anything else nginx refuses: leave the guest out too, with nginx's reason.
   if ! out="$("${NGX[@]}" -t -q 2>&1)"; then
     reason="$(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
     reason="${reason% in /*}"                      # drop " in <conf file>:<line>"
