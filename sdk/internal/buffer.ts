@@ -105,48 +105,53 @@ export function toBytes<T>(data: T): ArrayBuffer {
   return new ArrayBuffer(0);
 }
 
-class Fetched {
-  constructor(public ptr: usize, public len: i32) {}
-}
+// Length of the value the last `fetchRaw` got (or -1 for NOT_FOUND): a global,
+// so a getter allocates nothing but the value it returns.
+let fetchedLen: i32 = 0;
 
 /**
- * Call `getter` until the value fits, returning where it landed and its length.
- * Returns len -1 when the host answers NOT_FOUND; an ERROR aborts naming `what`.
+ * Call `getter` until the value fits. Returns the buffer it landed in, or null
+ * for the static scratch buffer; its length is in `fetchedLen` (-1 when the host
+ * answers NOT_FOUND). An ERROR aborts naming `what`. A retry buffer is held as
+ * an `ArrayBuffer`, never only as an address, so a collecting runtime (filters
+ * use one, see `ngxwasm build`) cannot free it while it is in use.
  */
 @inline
-function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null): Fetched {
-  let buf: usize = scratch;
+function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null): ArrayBuffer | null {
+  let buf: ArrayBuffer | null = null;
   let cap: i32 = SCRATCH_SIZE;
-  let len = callGetter(getter, a, b, <i32>buf, cap);
+  let len = callGetter(getter, a, b, <i32>scratch, cap);
   // The value may change between calls (in theory): loop until it fits.
   while (len > cap) {
     cap = len;
-    buf = changetype<usize>(new ArrayBuffer(cap));
-    len = callGetter(getter, a, b, <i32>buf, cap);
+    const retry = new ArrayBuffer(cap);
+    buf = retry;
+    len = callGetter(getter, a, b, ptr(retry), cap);
   }
   if (len == Status.ERROR) fail(callName(what, name), "the host returned ERROR");
-  return new Fetched(buf, len);
+  fetchedLen = len;
+  return buf;
 }
 
 /** A getter's value as bytes, or null when the host says NOT_FOUND. */
 @inline
 export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): ArrayBuffer | null {
-  const got = fetchRaw(getter, a, b, what, name);
-  if (got.len < 0) return null;
-  if (got.ptr != scratch && got.len == changetype<ArrayBuffer>(got.ptr).byteLength) {
-    return changetype<ArrayBuffer>(got.ptr); // the retry buffer is exactly the value
-  }
-  const out = new ArrayBuffer(got.len);
-  memory.copy(changetype<usize>(out), got.ptr, got.len);
+  const buf = fetchRaw(getter, a, b, what, name);
+  const len = fetchedLen;
+  if (len < 0) return null;
+  if (buf !== null && len == buf.byteLength) return buf; // the retry buffer is exactly the value
+  const out = new ArrayBuffer(len);
+  memory.copy(changetype<usize>(out), buf !== null ? changetype<usize>(buf) : scratch, len);
   return out;
 }
 
 /** A getter's value decoded as UTF-8, or null when the host says NOT_FOUND. */
 @inline
 export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): string | null {
-  const got = fetchRaw(getter, a, b, what, name);
-  if (got.len < 0) return null;
-  return String.UTF8.decodeUnsafe(got.ptr, got.len);
+  const buf = fetchRaw(getter, a, b, what, name);
+  const len = fetchedLen;
+  if (len < 0) return null;
+  return String.UTF8.decodeUnsafe(buf !== null ? changetype<usize>(buf) : scratch, len);
 }
 
 /** The value of a getter keyed by a name (header, variable, shared dict key) as a string; `what` is the SDK call, e.g. "Request.header". */
@@ -165,26 +170,27 @@ export function fetchNamedBytes(getter: Getter, name: string, what: string): Arr
 
 /**
  * A growable byte buffer in guest memory (the body `Response.print/say/write`
- * accumulate). The stub runtime never frees, so it grows by doubling.
+ * accumulate). It grows by doubling (the stub runtime never frees the old
+ * buffer; a collecting runtime does, as the data is held as an `ArrayBuffer`).
  */
 export class ByteBuilder {
-  private data: usize = 0;
-  private cap: i32 = 0;
+  private data: ArrayBuffer | null = null;
   /** Number of bytes written so far. */
   length: i32 = 0;
 
   /** Make room for `extra` more bytes; returns where they go. */
   private reserve(extra: i32): usize {
     const need = this.length + extra;
-    if (need > this.cap) {
-      let cap = this.cap < 256 ? 256 : this.cap << 1;
-      while (cap < need) cap <<= 1;
-      const data = changetype<usize>(new ArrayBuffer(cap));
-      if (this.length > 0) memory.copy(data, this.data, this.length);
-      this.data = data;
-      this.cap = cap;
+    let data = this.data;
+    const cap = data !== null ? data.byteLength : 0;
+    if (need > cap) {
+      let grown = cap < 256 ? 256 : cap << 1;
+      while (grown < need) grown <<= 1;
+      const bigger = new ArrayBuffer(grown);
+      if (this.length > 0) memory.copy(changetype<usize>(bigger), changetype<usize>(data), this.length);
+      this.data = data = bigger;
     }
-    return this.data + this.length;
+    return changetype<usize>(data) + this.length;
   }
 
   /** Append a string as UTF-8 (encoded in place, no temporary copy). */
@@ -208,8 +214,8 @@ export class ByteBuilder {
     this.length = 0;
   }
 
-  /** Guest pointer of the content, as the ABI's i32. */
+  /** Guest pointer of the content, as the ABI's i32 (0 before anything was appended). */
   get ptr(): i32 {
-    return <i32>this.data;
+    return <i32>changetype<usize>(this.data);
   }
 }
