@@ -76,7 +76,9 @@ static char  *ngx_http_wasm_cc_flags[] = {
     "-Wl,-Bsymbolic",
     "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0",
     "-DWASM_RT_USE_STACK_DEPTH_COUNT=1",
-    "-DWASM_RT_MAX_CALL_STACK_DEPTH=1000",
+    "-DWASM_RT_MAX_CALL_STACK_DEPTH="
+        ngx_value(NGX_HTTP_WASM_MAX_CALL_DEPTH),
+    "-fstack-usage",          /* <so>-guest.su: each function's frame size */
     NULL
 };
 
@@ -327,7 +329,8 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
     ngx_uint_t         i;
 
     static const char  *files[] = {
-        "guest.c", "guest.h", "shim.c", "guest.so", "tool.log", NULL
+        "guest.c", "guest.h", "shim.c", "guest.so", "tool.log",
+        "guest.so-guest.su", "guest.so-shim.su", NULL
     };
 
     for (i = 0; files[i]; i++) {
@@ -343,11 +346,11 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
 /* wasm-validate, wasm2c, cc into a private directory, then rename into place */
 static ngx_int_t
 ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
-    u_char *hash, u_char *so_path, ngx_uint_t has_imports)
+    u_char *hash, u_char *so_path, u_char *su_path, ngx_uint_t has_imports)
 {
     int          rc;
     const char  *shim;
-    u_char       dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
+    u_char       dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH], tmp_su[NGX_MAX_PATH];
     u_char       shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
     u_char       log_path[NGX_MAX_PATH], *dir_end;
     size_t       dir_len;
@@ -372,6 +375,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     ngx_snprintf(c_path, sizeof(c_path), "%s/guest.c%Z", dir);
     ngx_snprintf(shim_path, sizeof(shim_path), "%s/shim.c%Z", dir);
     ngx_snprintf(tmp_so, sizeof(tmp_so), "%s/guest.so%Z", dir);
+    ngx_snprintf(tmp_su, sizeof(tmp_su), "%s/guest.so-guest.su%Z", dir);
     ngx_snprintf(log_path, sizeof(log_path), "%s/tool.log%Z", dir);
 
     {
@@ -474,6 +478,14 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, rc == -1 ? ngx_errno : 0,
                            "wasm: cc failed to compile guest \"%V\" (exit %d): "
                            "%V", path, rc, &summary);
+        goto failed;
+    }
+
+    /* the frame sizes first: a cached .so always has its .su */
+    if (ngx_rename_file(tmp_su, su_path) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot rename \"%s\" to \"%s\"", tmp_su,
+                           su_path);
         goto failed;
     }
 
@@ -616,6 +628,99 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
 }
 
 
+/*
+ * The guest's call-depth limit from its largest C frame, as cc reported it
+ * in the .su file ("file:line:col:function<TAB>bytes<TAB>qualifiers" per
+ * line): a recursion of huge frames must trap, not overflow the worker's
+ * stack. A guest whose largest frame leaves too few nested calls is refused.
+ */
+static ngx_int_t
+ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
+    u_char *su_path)
+{
+    u_char         *p, *last, *line, *tab, *name;
+    size_t          frame, max, name_len;
+    ngx_str_t       su;
+    struct rlimit   rlim;
+
+    if (getrlimit(RLIMIT_STACK, &rlim) == 0
+        && rlim.rlim_cur != RLIM_INFINITY
+        && rlim.rlim_cur < 2 * NGX_HTTP_WASM_STACK_BUDGET)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: the stack limit is "
+                           "%uz KiB; guests need at least %uz KiB (raise "
+                           "\"ulimit -s\" for nginx)",
+                           (size_t) rlim.rlim_cur / 1024,
+                           (size_t) 2 * NGX_HTTP_WASM_STACK_BUDGET / 1024);
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, su_path, &su,
+                                      16 * 1024 * 1024)
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "wasm: cannot read "
+                           "\"%s\", the frame sizes of guest \"%V\"; delete "
+                           "it from the cache", su_path, &guest->path);
+        return NGX_ERROR;
+    }
+
+    max = 0;
+    name = NULL;
+    name_len = 0;
+    last = su.data + su.len;
+
+    for (line = su.data; line < last; line = p + 1) {
+        p = ngx_strlchr(line, last, '\n');
+        if (p == NULL) {
+            p = last;
+        }
+
+        tab = ngx_strlchr(line, p, '\t');
+        if (tab == NULL) {
+            continue;
+        }
+
+        frame = 0;
+
+        while (++tab < p && *tab >= '0' && *tab <= '9') {
+            frame = frame * 10 + (*tab - '0');
+
+            if (frame > NGX_HTTP_WASM_STACK_BUDGET) {
+                break;
+            }
+        }
+
+        if (frame > max) {
+            max = frame;
+            name = line;
+            name_len = ngx_strlchr(line, p, '\t') - line;
+        }
+    }
+
+    guest->max_depth = ngx_min(NGX_HTTP_WASM_MAX_CALL_DEPTH,
+                               NGX_HTTP_WASM_STACK_BUDGET
+                               / (max + NGX_HTTP_WASM_FRAME_SLACK));
+
+    if (guest->max_depth < NGX_HTTP_WASM_MIN_CALL_DEPTH) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" has a "
+                           "function needing %uz bytes of native stack per "
+                           "call (%*s): only %ui nested calls would fit in the "
+                           "%uz KiB guests may use; split the function or "
+                           "give it fewer locals", &guest->path, max,
+                           name_len, name, guest->max_depth,
+                           (size_t) NGX_HTTP_WASM_STACK_BUDGET / 1024);
+        return NGX_ERROR;
+    }
+
+    ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, "wasm: guest \"%V\": largest "
+                       "frame %uz bytes, call depth limit %ui", &guest->path,
+                       max, guest->max_depth);
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_wasm_md5_args(ngx_md5_t *md5, char **args)
 {
@@ -653,6 +758,7 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     ngx_str_t *name, ngx_str_t *export)
 {
     u_char                  *p, hash[33], so_path[NGX_MAX_PATH];
+    u_char                   su_path[NGX_MAX_PATH];
     u_char                   err[NGX_HTTP_WASM_ERRLEN], digest[16];
     ngx_md5_t                md5;
     ngx_str_t                path, wasm;
@@ -746,7 +852,11 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
                      &wmcf->cache_path, hash);
     *p = '\0';
 
-    if (ngx_file_info(so_path, &fi) == 0) {
+    p = ngx_snprintf(su_path, sizeof(su_path) - 1, "%V/%s.su",
+                     &wmcf->cache_path, hash);
+    *p = '\0';
+
+    if (ngx_file_info(so_path, &fi) == 0 && ngx_file_info(su_path, &fi) == 0) {
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                            "wasm: using cached \"%V\" (%s)", &path, so_path);
 
@@ -754,7 +864,7 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
         start = ngx_http_wasm_now_ms();
 
         if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
-                                  ngx_http_wasm_has_imports(info))
+                                  su_path, ngx_http_wasm_has_imports(info))
             != NGX_OK)
         {
             return NULL;
@@ -765,7 +875,9 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
                            ngx_http_wasm_now_ms() - start, so_path);
     }
 
-    if (ngx_http_wasm_guest_open(cf, guest, so_path) != NGX_OK) {
+    if (ngx_http_wasm_guest_open(cf, guest, so_path) != NGX_OK
+        || ngx_http_wasm_guest_stack(cf, guest, su_path) != NGX_OK)
+    {
         return NULL;
     }
 

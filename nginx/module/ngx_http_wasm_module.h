@@ -67,6 +67,17 @@ _Static_assert(NGX_HTTP_WASM_PHASES_IMPLEMENTED
 /* memory cap of every guest: 256 pages of 64 KiB = 16 MiB */
 #define NGX_HTTP_WASM_MAX_PAGES         256
 
+/*
+ * Native stack: guest functions run on the worker's own stack, one C frame
+ * per wasm call. Each guest gets a call-depth limit such that depth times
+ * its largest frame (measured by cc -fstack-usage) stays within the budget;
+ * the worker's stack limit must leave as much again for nginx and the host.
+ */
+#define NGX_HTTP_WASM_MAX_CALL_DEPTH    1000
+#define NGX_HTTP_WASM_STACK_BUDGET      (1024 * 1024)
+#define NGX_HTTP_WASM_FRAME_SLACK       64    /* return address, alignment */
+#define NGX_HTTP_WASM_MIN_CALL_DEPTH    16
+
 /* our own trap codes, beyond wasm_rt_trap_t */
 #define NGX_HTTP_WASM_TRAP_HOST         100  /* message in ngx_http_wasm_trap_msg */
 #define NGX_HTTP_WASM_TRAP_TIME_LIMIT   101
@@ -81,6 +92,7 @@ typedef struct {
     void                     (*free)(void *instance);
     wasm_rt_memory_t        *(*memory)(void *instance);
     struct ngx_http_wasm_info_s  *info;       /* valid while parsing */
+    ngx_uint_t                 max_depth;     /* nested calls that fit */
     unsigned                   reads_body:1;  /* imports ngx_wasm_req_get_body */
 } ngx_http_wasm_guest_t;
 

@@ -170,7 +170,10 @@ ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi, ngx_http_wasm_call_e what,
 
     ngx_http_wasm_in_host = 0;
     ngx_http_wasm_time_up = 0;
-    wasm_rt_call_stack_depth = 0;
+    /* the generated code traps past NGX_HTTP_WASM_MAX_CALL_DEPTH: start
+     * where this guest's max_depth nested calls reach it */
+    wasm_rt_call_stack_depth = NGX_HTTP_WASM_MAX_CALL_DEPTH
+                               - wi->handler->guest->max_depth;
     *result = 0;
 
     code = setjmp(ngx_http_wasm_jmp_buf);
