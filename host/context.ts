@@ -15,14 +15,11 @@ import type { LogEntry, RunOptions } from "./types.js";
 import { Variables } from "./variables.js";
 import type { WasmMemory } from "./wasm-api.js";
 
-const WASM_PAGE = 65536;
-
 /** What runs share: owned by the Host. */
 export interface HostParts {
   shm: SharedDict;
   metrics: Metrics;
   clock: Clock;
-  maxMemoryPages: number;
 }
 
 /** Phases that run before the response header is sent (the guest can still produce the response). */
@@ -82,7 +79,10 @@ export class RunContext {
     this.guestMemory = new GuestMemory(memory);
   }
 
-  /** Called before every host function: phase rules and the memory limit. */
+  /**
+   * Called before every host function: the phase rules. (The memory limit is
+   * in the module itself: a grow past it fails, see host/memory-limit.ts.)
+   */
   enter(name: HostFunctionName): void {
     if (!this.active) {
       throw new HostTrap("phase_violation", `${name} was called outside a handler (from the module's start function)`);
@@ -90,18 +90,6 @@ export class RunContext {
     const allowed = HOST_FUNCTION_BY_NAME.get(name)!.phases;
     if (!allowed.includes(this.phase)) {
       throw new HostTrap("phase_violation", `${name} is not allowed in phase ${this.phase} (allowed in: ${allowed.join(", ")})`);
-    }
-    this.checkMemoryLimit();
-  }
-
-  /**
-   * The in-process host cannot intercept memory.grow, so the limit is checked
-   * at every host call and after every invocation (nginx's host refuses the grow itself).
-   */
-  checkMemoryLimit(): void {
-    const pages = this.memory.byteLength / WASM_PAGE;
-    if (pages > this.parts.maxMemoryPages) {
-      throw new HostTrap("memory_limit", `guest memory grew to ${pages} pages, above the limit of ${this.parts.maxMemoryPages} (maxMemoryPages)`);
     }
   }
 }

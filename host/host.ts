@@ -39,6 +39,6 @@ export class Host {
    * time limit): it blocks this thread, so give such tests a timeout.
    */
   run(guest: Guest, options: RunOptions): Promise<RunResult> {
-    return runGuest(guest, { shm: this.shm, metrics: this.metrics, clock: this.clock, maxMemoryPages: this.maxMemoryPages }, options);
+    return runGuest(guest, { shm: this.shm, metrics: this.metrics, clock: this.clock }, options);
   }
 }

@@ -1,9 +1,10 @@
 // Loading a guest: the validator's rules (host/validate.ts, the same ones
-// `ngxwasm validate` and nginx apply), then this host's own memory limit,
-// then compilation.
+// `ngxwasm validate` and nginx apply), then this host's own memory limit
+// (written into the module: host/memory-limit.ts), then compilation.
 
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { limitMemory } from "./memory-limit.js";
 import { validateModule } from "./validate.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
 import { readModuleShape, type ModuleExport } from "./wasm-module.js";
@@ -21,6 +22,11 @@ export interface Guest {
   imports: string[];
   /** initial and maximum memory pages declared by the guest */
   memoryPages: { min: number; max?: number };
+  /**
+   * The host's cap in pages, compiled into `module` (a grow past it fails),
+   * and whether the module reports a refused grow (it has a `memory.grow`).
+   */
+  memoryLimit: { pages: number; tracksRefusedGrow: boolean };
 }
 
 export class GuestLoadError extends Error {
@@ -58,9 +64,11 @@ export async function loadGuest(
       `memory starts at ${memory.min} pages, above the host limit of ${maxMemoryPages} pages (maxMemoryPages)`,
     ]);
   }
+  // As in nginx, memory.grow past the cap fails (the module's maximum is lowered to it).
+  const limited = limitMemory(bytes, maxMemoryPages);
   let module: WasmModule;
   try {
-    module = await wasm.compile(bytes);
+    module = await wasm.compile(limited.bytes);
   } catch (e) {
     throw new GuestLoadError(label, [`not a valid WebAssembly module for this engine: ${(e as Error).message}`]);
   }
@@ -71,5 +79,6 @@ export async function loadGuest(
     exports: shape.exports,
     imports: shape.imports.map((i) => i.name),
     memoryPages: memory,
+    memoryLimit: { pages: maxMemoryPages, tracksRefusedGrow: limited.tracksRefusedGrow },
   };
 }

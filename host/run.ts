@@ -8,6 +8,7 @@ import { RESPONDING_PHASES, RunContext, type HostParts } from "./context.js";
 import { hostFunctions } from "./functions.js";
 import { buildImports } from "./imports.js";
 import type { Guest } from "./load.js";
+import { GROW_REFUSED_EXPORT, memoryLimitMessage } from "./memory-limit.js";
 import { HANDLER_TYPE } from "./validate.js";
 import { classifyTrap, HostTrap, type TrapKind } from "./traps.js";
 import type { RunOptions, RunResult } from "./types.js";
@@ -83,6 +84,8 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
   }
   ctx.attach(instance.exports.memory as WasmMemory);
   const handler = instance.exports[exportName] as () => number;
+  // 1 while the guest's latest memory.grow was refused (host/memory-limit.ts).
+  const growRefused = guest.memoryLimit.tracksRefusedGrow ? (instance.exports[GROW_REFUSED_EXPORT] as { value: number }) : undefined;
 
   /** One call of the export; false when it failed. */
   const callOnce = (): boolean => {
@@ -91,9 +94,10 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
     ctx.active = true;
     try {
       outcome.returnCode = handler();
-      ctx.checkMemoryLimit();
     } catch (e) {
-      fail(e);
+      // A guest trap right after a refused grow: the allocator gave up at the cap (nginx's words).
+      if (growRefused?.value && e instanceof wasm.RuntimeError) fail(new HostTrap("memory_limit", memoryLimitMessage(guest.memoryLimit.pages)));
+      else fail(e);
       return false;
     } finally {
       ctx.active = false;

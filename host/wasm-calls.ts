@@ -17,7 +17,7 @@
 // handler. An instruction this reader does not know (SIMD, atomics, a newer
 // proposal) gives up on the whole module: every export then reaches every import.
 
-import { forEachSection, readModuleShape, Reader, type ModuleShape } from "./wasm-module.js";
+import { forEachSection, readModuleShape, Reader, skipImmediates, UnknownInstruction, type ModuleShape } from "./wasm-module.js";
 
 export interface CallGraph {
   /** names of the imported functions `exportName` may call, directly or not; undefined for an unknown export */
@@ -47,8 +47,6 @@ interface Image {
   data: { offset: number; bytes: Uint8Array }[];
   table: Map<number, number>; // table-0 slot → function index
 }
-
-class UnknownInstruction extends Error {}
 
 /** Read the module's calls. Assumes a module the validator has already found valid. */
 export function readCallGraph(bytes: Uint8Array, shape: ModuleShape = readModuleShape(bytes)): CallGraph {
@@ -272,37 +270,4 @@ function readBody(r: Reader, end: number, tableable: Set<number>): FunctionBody 
     loaded = nextLoaded;
   }
   return body;
-}
-
-/** Skip the immediates of one instruction (MVP, sign extension, saturating truncation, bulk memory, reference types). */
-function skipImmediates(r: Reader, op: number): void {
-  if (op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b) return;
-  if (op >= 0x45 && op <= 0xc4) return; // numeric instructions
-  if (op >= 0x02 && op <= 0x04) return r.skipLeb(); // block type: 0x40, a value type or an s33 type index
-  if (op === 0x0c || op === 0x0d) return r.skipLeb(); // br, br_if
-  if (op === 0x0e) {
-    for (let n = r.u32(); n > 0; n--) r.skipLeb();
-    return r.skipLeb(); // br_table
-  }
-  if (op === 0x1c) return r.skip(r.u32()); // select t*: one byte per value type
-  if (op >= 0x20 && op <= 0x26) return r.skipLeb(); // locals, globals, table.get/set
-  if (op >= 0x28 && op <= 0x3e) {
-    const align = r.u32();
-    if (align & 0x40) r.skipLeb(); // multi-memory index
-    return r.skipLeb(); // offset
-  }
-  if (op === 0x3f || op === 0x40) return r.skipLeb(); // memory.size/grow
-  if (op === 0x41 || op === 0x42) return r.skipLeb(); // i32/i64.const
-  if (op === 0x43) return r.skip(4);
-  if (op === 0x44) return r.skip(8);
-  if (op === 0xd0) return r.skip(1); // ref.null t
-  if (op === 0xd1) return; // ref.is_null
-  if (op === 0xfc) {
-    const sub = r.u32();
-    if (sub <= 7) return; // saturating truncation
-    if (sub === 8 || sub === 12 || sub === 14) return r.skipLeb(), r.skipLeb(); // memory.init, table.init, table.copy
-    if (sub === 10) return r.skipLeb(), r.skipLeb(); // memory.copy
-    if (sub === 9 || sub === 11 || sub === 13 || (sub >= 15 && sub <= 17)) return r.skipLeb();
-  }
-  throw new UnknownInstruction(`opcode 0x${op.toString(16)}`);
 }

@@ -1,7 +1,8 @@
 // A tiny reader for the parts of a WebAssembly binary the host checks and
 // Node's `WasmModule.imports/exports` do not describe: function types
-// of imports and exports, and memory limits. It runs only on modules that
-// `wasm.compile` already validated, so it trusts their structure.
+// of imports and exports, and memory limits; and the instruction immediates
+// that code walkers (wasm-calls.ts, memory-limit.ts) skip. It runs only on
+// modules that `wasm.compile` already validated, so it trusts their structure.
 
 export type ValueType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
 
@@ -183,4 +184,40 @@ export function readModuleShape(bytes: Uint8Array): ModuleShape {
   );
   const exportedFunctions = new Map(rawExports.filter((e) => e.kind === "function").map((e) => [e.name, e.index]));
   return { imports, exports, memories, exportedFunctions };
+}
+
+/** An instruction `skipImmediates` does not know (SIMD, atomics, a newer proposal). */
+export class UnknownInstruction extends Error {}
+
+/** Skip the immediates of one instruction (MVP, sign extension, saturating truncation, bulk memory, reference types). */
+export function skipImmediates(r: Reader, op: number): void {
+  if (op <= 0x01 || op === 0x05 || op === 0x0b || op === 0x0f || op === 0x1a || op === 0x1b) return;
+  if (op >= 0x45 && op <= 0xc4) return; // numeric instructions
+  if (op >= 0x02 && op <= 0x04) return r.skipLeb(); // block type: 0x40, a value type or an s33 type index
+  if (op === 0x0c || op === 0x0d) return r.skipLeb(); // br, br_if
+  if (op === 0x0e) {
+    for (let n = r.u32(); n > 0; n--) r.skipLeb();
+    return r.skipLeb(); // br_table
+  }
+  if (op === 0x1c) return r.skip(r.u32()); // select t*: one byte per value type
+  if (op >= 0x20 && op <= 0x26) return r.skipLeb(); // locals, globals, table.get/set
+  if (op >= 0x28 && op <= 0x3e) {
+    const align = r.u32();
+    if (align & 0x40) r.skipLeb(); // multi-memory index
+    return r.skipLeb(); // offset
+  }
+  if (op === 0x3f || op === 0x40) return r.skipLeb(); // memory.size/grow
+  if (op === 0x41 || op === 0x42) return r.skipLeb(); // i32/i64.const
+  if (op === 0x43) return r.skip(4);
+  if (op === 0x44) return r.skip(8);
+  if (op === 0xd0) return r.skip(1); // ref.null t
+  if (op === 0xd1) return; // ref.is_null
+  if (op === 0xfc) {
+    const sub = r.u32();
+    if (sub <= 7) return; // saturating truncation
+    if (sub === 8 || sub === 12 || sub === 14) return r.skipLeb(), r.skipLeb(); // memory.init, table.init, table.copy
+    if (sub === 10) return r.skipLeb(), r.skipLeb(); // memory.copy
+    if (sub === 9 || sub === 11 || sub === 13 || (sub >= 15 && sub <= 17)) return r.skipLeb();
+  }
+  throw new UnknownInstruction(`opcode 0x${op.toString(16)}`);
 }

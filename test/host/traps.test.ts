@@ -47,14 +47,14 @@ describe("guest traps never throw out of run()", () => {
     for (let i = 0; i < 3; i++) expect((await host.run(guest, { phase: "content" })).ok).toBe(true);
   });
 
-  it("a guest that grows memory above maxMemoryPages fails with memory_limit", async () => {
+  it("a guest that traps after memory.grow was refused at maxMemoryPages fails with memory_limit, in nginx's words", async () => {
     const r = await runHandler(
-      { body: `(drop (memory.grow (i32.const 4))) (call $ngx_wasm_resp_get_status)` },
+      { body: `(if (i32.eq (memory.grow (i32.const 4)) (i32.const -1)) (then unreachable)) (i32.const 0)` },
       {},
       new Host({ maxMemoryPages: 2 }),
     );
-    expect(r.trap?.kind).toBe("memory_limit");
-    expect(r.trap?.message).toBe("guest memory grew to 5 pages, above the limit of 2 (maxMemoryPages)");
+    expect(r.trap).toEqual({ kind: "memory_limit", message: "memory limit (128 KiB) reached" });
+    expect(r.error).toBe(`guest "test" export "handler" (phase content) trapped: memory_limit: memory limit (128 KiB) reached`);
   });
 
   it("a host call from the start function is refused", async () => {
