@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { buildGuests } from "../build.js";
+import { buildGuests, GUEST_RUNTIMES, type GuestRuntime } from "../build.js";
 import { displayPath, err, formatSize, out, UsageError } from "../format.js";
 import type { HostName } from "../../host-abi/hosts-table.js";
 import { validateFile } from "../../host/validate.js";
@@ -12,6 +12,7 @@ export interface BuildCommandOptions {
   outDir: string;
   wat?: boolean;
   debug?: boolean;
+  runtime: GuestRuntime | "auto";
   validate: boolean;
   host: HostName;
 }
@@ -23,7 +24,10 @@ export async function runBuild(entries: string[], options: BuildCommandOptions):
     }
     entries = ["."];
   }
-  const results = await buildGuests(entries, { outDir: options.outDir, wat: options.wat, debug: options.debug });
+  if (options.runtime !== "auto" && !GUEST_RUNTIMES.includes(options.runtime)) {
+    throw new UsageError(`unknown runtime "${options.runtime}" (one of auto, ${GUEST_RUNTIMES.join(", ")})`);
+  }
+  const results = await buildGuests(entries, { outDir: options.outDir, wat: options.wat, debug: options.debug, runtime: options.runtime });
   let failed = 0;
   for (const result of results) {
     const entry = displayPath(result.entry);
@@ -33,7 +37,7 @@ export async function runBuild(entries: string[], options: BuildCommandOptions):
       for (const e of result.errors) err(e.replace(/^/gm, "  "));
       continue;
     }
-    out(`built ${entry} → ${displayPath(result.wasmPath)} (${formatSize(result.size ?? 0)})`);
+    out(`built ${entry} → ${displayPath(result.wasmPath)} (${formatSize(result.size ?? 0)}, ${result.runtime} runtime: ${result.runtimeReason})`);
     if (!options.validate) continue;
     const { problems } = await validateFile(result.wasmPath, { fileName: displayPath(result.wasmPath), host: options.host });
     // The module is built either way; what the host lacks matters where it is installed.
@@ -55,6 +59,7 @@ export function register(program: Command, finish: (code: number) => void): void
     .option("-o, --out-dir <dir>", "where <name>.wasm files are written", "build")
     .option("--wat", "also write the text format (<name>.wat)")
     .option("--debug", "no optimisation, with debug information")
+    .option("--runtime <runtime>", "AssemblyScript runtime: auto (incremental for body filters, else stub), stub or incremental", "auto")
     .option("--no-validate", "skip validating the built modules")
     .addOption(hostOption("the host to warn about: an import whose area it lacks is a warning, not a failure"))
     .addHelpText(
@@ -65,6 +70,10 @@ asconfig.json in the working directory) and the SDK's runtime hooks, so a built
 guest imports nothing but ngx_wasm ABI functions. A guest's name is its directory
 name (dir/index.ts) or its file name. An import the --host does not implement is
 a warning ("warning: …"): the module is built, but that host will refuse it.
+--runtime auto builds a guest that can call a body-filter function
+(ngx_wasm_resp_*_body_chunk*) with the incremental runtime, which reclaims
+memory between chunks, and every other guest with the stub runtime (a bump
+allocator, the cheapest start); the "built" line says which, and why.
 Exit code: 0 all built and valid, 1 a guest failed, 2 usage error.
 
 Examples:

@@ -25,10 +25,10 @@ beforeAll(async () => {
 });
 
 describe("ngxwasm build", () => {
-  it("builds a guest and says where it went, with its size", () => {
+  it("builds a guest and says where it went, with its size and runtime", () => {
     expect(built.stderr).toBe("");
     expect(built.code).toBe(0);
-    expect(built.stdout).toMatch(/^built test\/fixtures\/guests\/ok → .*\/out\/ok\.wasm \(\d+(\.\d)? KB\)$/m);
+    expect(built.stdout).toMatch(/^built test\/fixtures\/guests\/ok → .*\/out\/ok\.wasm \(\d+(\.\d)? KB, stub runtime: no body-filter import\)$/m);
     expect(existsSync(join(outDir, "ok.wat"))).toBe(true);
   });
 
@@ -79,6 +79,20 @@ describe("ngxwasm build", () => {
     const r = await runCli(["build", "test/fixtures/guests/absent", "--out-dir", join(tempDir(), "absent")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/test\/fixtures\/guests\/absent: no such guest/);
+  });
+
+  it("a guest that can call a body-filter function gets the incremental runtime; --runtime overrides the choice", async () => {
+    const out = join(tempDir(), "runtimes");
+    const auto = await runCli(["build", "guests/uppercase", "--out-dir", out]);
+    expect(auto.code).toBe(0);
+    expect(auto.stdout).toMatch(
+      /^built guests\/uppercase → .*uppercase\.wasm \(\d+(\.\d)? KB, incremental runtime: imports ngx_wasm_resp_get_body_chunk, ngx_wasm_resp_set_body_chunk, ngx_wasm_resp_get_body_chunk_eof\)$/m,
+    );
+    const stub = await runCli(["build", "guests/uppercase", "--out-dir", out, "--runtime", "stub"]);
+    expect(stub.stdout).toMatch(/\(\d+(\.\d)? KB, stub runtime: asked for\)$/m);
+    const bad = await runCli(["build", "guests/uppercase", "--out-dir", out, "--runtime", "minimal"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown runtime "minimal" \(one of auto, stub, incremental\)/);
   });
 
   it("an import the --host lacks is a warning, not a failure: auth (shared dict) for nginx, nothing for ts", async () => {

@@ -12,6 +12,9 @@ function byteChunks(text: string, size: number): Uint8Array[] {
   return out;
 }
 
+const BIG_CHUNKS = 600;
+const BIG_MIB = (BIG_CHUNKS * 64) / 1024;
+
 describe("guests/uppercase", () => {
   let host: Host;
   let guest: Guest;
@@ -30,6 +33,30 @@ describe("guests/uppercase", () => {
       });
       expect(r.ok).toBe(true);
       expect(joined(r.chunks)).toBe(text.toUpperCase());
+    });
+  }
+
+  // A response over twice the 16 MiB memory cap, in 64 KiB chunks that split
+  // multi-byte characters: each chunk's garbage is reclaimed (the incremental
+  // runtime `ngxwasm build` gives body filters) while the carry in a global
+  // survives. 2 MiB of memory is enough for it.
+  for (const maxMemoryPages of [256, 32]) {
+    it(`uppercases ${BIG_CHUNKS} chunks of 64 KiB (${BIG_MIB} MiB) correctly within ${maxMemoryPages / 16} MiB of memory`, async () => {
+      const capped = new Host({ maxMemoryPages });
+      const pattern = "héllo wörld — ünïcødé ✓ straße 😀 end\n";
+      const patternBytes = Buffer.byteLength(pattern);
+      const big = pattern.repeat(Math.floor((BIG_CHUNKS * 65536) / patternBytes));
+      const input = byteChunks(big, 65536);
+      expect(input.length).toBe(BIG_CHUNKS);
+      const r = await capped.run(await capped.load(await buildGuest("guests/uppercase")), {
+        phase: "body_filter",
+        response: { headers: { "Content-Type": "text/plain; charset=utf-8" }, chunks: input },
+      });
+      expect(r.error).toBeUndefined();
+      const out = Buffer.concat(r.chunks.map((c) => Buffer.from(c)));
+      const expected = Buffer.from(big.toUpperCase(), "utf8");
+      expect(out.length).toBe(expected.length);
+      expect(out.equals(expected)).toBe(true);
     });
   }
 

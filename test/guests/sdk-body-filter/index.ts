@@ -22,6 +22,12 @@ export function on_body_passthrough(): i32 {
   return 0;
 }
 
+/** Only reads each chunk (as bytes) and passes it through: its memory must not grow with the response. */
+export function on_body_read(): i32 {
+  BodyChunk.read();
+  return 0;
+}
+
 export function on_body_drop(): i32 {
   BodyChunk.replace("");
   return 0;
