@@ -136,7 +136,7 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
       break;
     }
     if (outcome.invocations >= maxInvocations) {
-      return fail(new HostTrap("too_many_invocations", `too many re-invocations (the export asked to run again after ${maxInvocations} invocations; maxInvocations)`));
+      return fail(new HostTrap("too_many_invocations", `too many re-invocations (the export asked to run again after ${maxInvocations} invocations; maxInvocations, wasm_max_invocations in nginx)`));
     }
   }
   outcome.ok = true;

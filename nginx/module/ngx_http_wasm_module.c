@@ -98,6 +98,13 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       offsetof(ngx_http_wasm_loc_conf_t, time_limit),
       NULL },
 
+    { ngx_string("wasm_max_invocations"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, max_invocations),
+      NULL },
+
     { ngx_string("wasm_cache_path"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_wasm_cache_path,
@@ -297,6 +304,7 @@ ngx_http_wasm_create_loc_conf(ngx_conf_t *cf)
 
     wlcf->body_buffer_size = NGX_CONF_UNSET_SIZE;
     wlcf->time_limit = NGX_CONF_UNSET_MSEC;
+    wlcf->max_invocations = NGX_CONF_UNSET_UINT;
 
     return wlcf;
 }
@@ -319,6 +327,8 @@ ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_size_value(conf->body_buffer_size, prev->body_buffer_size,
                               64 * 1024);
     ngx_conf_merge_msec_value(conf->time_limit, prev->time_limit, 100);
+    ngx_conf_merge_uint_value(conf->max_invocations, prev->max_invocations,
+                              1000);
 
     return NGX_CONF_OK;
 }

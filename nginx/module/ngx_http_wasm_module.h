@@ -117,6 +117,7 @@ typedef struct {
     ngx_http_wasm_handler_t   *handlers[NGX_HTTP_WASM_NPHASES];
     size_t                     body_buffer_size;
     ngx_msec_t                 time_limit;
+    ngx_uint_t                 max_invocations;  /* per export and request */
 } ngx_http_wasm_loc_conf_t;
 
 
@@ -134,6 +135,7 @@ typedef struct Z_env_instance_t {
     ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_phase_e      phase;
     void                      *instance;      /* Z_guest_instance_t */
+    ngx_uint_t                 invocations;
     unsigned                   instantiated:1;
     unsigned                   yielded:1;
 } ngx_http_wasm_instance_t;

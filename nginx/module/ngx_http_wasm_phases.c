@@ -103,8 +103,8 @@ ngx_http_wasm_ctx_cleanup(void *data)
 {
     ngx_http_wasm_ctx_t  *ctx = data;
 
-    if (ctx->resume.timer_set) {
-        ngx_del_timer(&ctx->resume);
+    if (ctx->resume.posted) {
+        ngx_delete_posted_event(&ctx->resume);
     }
 }
 
@@ -306,11 +306,38 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
     }
 
     if (wi->yielded) {
-        ngx_memzero(&ctx->resume, sizeof(ngx_event_t));
-        ctx->resume.handler = ngx_http_wasm_resume;
-        ctx->resume.data = r;
-        ctx->resume.log = r->connection->log;
-        ngx_add_timer(&ctx->resume, 0);
+        if (wlcf->max_invocations
+            && ++wi->invocations >= wlcf->max_invocations)
+        {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "wasm: guest \"%V\" export \"%V\" (phase %s) "
+                          "failed: too many re-invocations (the export asked "
+                          "to run again after %ui invocations; "
+                          "wasm_max_invocations)", &handler->guest->path,
+                          &handler->export, ngx_http_wasm_phase_names[phase],
+                          wi->invocations);
+            ctx->done |= bit;
+            return r->header_sent ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "wasm: %s yielded, invocation %ui",
+                       ngx_http_wasm_phase_names[phase], wi->invocations);
+
+        /*
+         * Run again on the next event-loop iteration, after the I/O it
+         * polls (a 0 ms timer would fire again within the same timer pass
+         * and starve every other connection); meanwhile a client that goes
+         * away ends the request, and the cleanup unposts the event.
+         */
+        if (ctx->resume.handler == NULL) {
+            ctx->resume.handler = ngx_http_wasm_resume;
+            ctx->resume.data = r;
+            ctx->resume.log = r->connection->log;
+        }
+
+        ngx_post_event(&ctx->resume, &ngx_posted_next_events);
+        r->read_event_handler = ngx_http_test_reading;
 
         if (phase == NGX_HTTP_WASM_CONTENT) {
             /* released by the content phase checker's finalize(NGX_DONE) */

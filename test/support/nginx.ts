@@ -374,6 +374,19 @@ ${http}
     }
   }
 
+  /** CPU time (clock ticks) of a process, from /proc/<pid>/stat. */
+  procStat(pid: number): { utime: number; stime: number } {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { utime: Number(fields[11]), stime: Number(fields[12]) };
+  }
+
+  /** A file under the prefix (e.g. an access log), "" when it does not exist yet. */
+  readFile(rel: string): string {
+    const path = join(this.prefix, rel);
+    return existsSync(path) ? readFileSync(path, "utf8") : "";
+  }
+
   /**
    * Reload (SIGHUP) after an optional configure(); resolves when the new
    * workers run and the old ones have exited. A configuration the master
