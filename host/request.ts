@@ -63,6 +63,9 @@ export class RequestState {
   }
 }
 
+/** nginx's default `wasm_request_body_buffer_size` (64k). */
+const DEFAULT_BODY_BUFFER_SIZE = 65536;
+
 type RequestFunctions = Pick<HostFunctions, "ngx_wasm_req_get_header" | "ngx_wasm_req_set_header" | "ngx_wasm_req_get_body">;
 
 export function requestFunctions(ctx: RunContext): RequestFunctions {
@@ -85,6 +88,16 @@ export function requestFunctions(ctx: RunContext): RequestFunctions {
     ngx_wasm_req_get_body(bp, bl) {
       if (anyNegative(bp, bl)) return Status.ERROR;
       if (req.body === undefined) return Status.NOT_FOUND;
+      const limit = ctx.options.requestBodyBufferSize ?? DEFAULT_BODY_BUFFER_SIZE;
+      if (req.body.length > limit) {
+        ctx.logs.push({
+          level: 4,
+          levelName: "ERR",
+          message: `wasm: ngx_wasm_req_get_body: the request body is larger than wasm_request_body_buffer_size (${limit} bytes in this location); raise it to read this body`,
+          source: "host",
+        });
+        return Status.ERROR;
+      }
       return ctx.memory.copyOut(bp, bl, req.body, "req_get_body buffer");
     },
   };

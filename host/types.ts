@@ -45,6 +45,11 @@ export interface RunOptions {
   upstream?: { peers: number };
   /** SSL phases: the client's SNI (absent: ssl_get_server_name returns -1) */
   ssl?: { serverName?: string };
+  /**
+   * `wasm_request_body_buffer_size` of the location, in bytes (default 65536,
+   * nginx's default): a larger body makes req_get_body return -2 with an error log line
+   */
+  requestBodyBufferSize?: number;
   /** bound for yield/subrequest re-invocations (default 1000) */
   maxInvocations?: number;
 }

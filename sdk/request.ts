@@ -24,6 +24,9 @@ function variableOrEmpty(name: string): string {
  * const page = Request.query("page");             // "2" for /list?page=2
  * ```
  */
+/** req_get_body's one ERROR; the host's error-log line just before gives the limit. */
+const BODY_TOO_LARGE = "the request body is larger than wasm_request_body_buffer_size (the host's error-log line above gives this location's limit): raise it for this location";
+
 export namespace Request {
   /** Value of request header `name` (case-insensitive), or `null` when absent. */
   export function header(name: string): string | null {
@@ -46,12 +49,12 @@ export namespace Request {
    * `wasm_request_body_buffer_size`), or `null` when no body was read.
    */
   export function body(): ArrayBuffer | null {
-    return fetchBytes(Getter.REQUEST_BODY, 0, 0, "Request.body");
+    return fetchBytes(Getter.REQUEST_BODY, 0, 0, "Request.body", null, BODY_TOO_LARGE);
   }
 
   /** The request body decoded as UTF-8, or `null` when no body was read. */
   export function bodyText(): string | null {
-    return fetchString(Getter.REQUEST_BODY, 0, 0, "Request.bodyText");
+    return fetchString(Getter.REQUEST_BODY, 0, 0, "Request.bodyText", null, BODY_TOO_LARGE);
   }
 
   /** The method, e.g. `"GET"` (`$request_method`). */

@@ -109,15 +109,18 @@ export function toBytes<T>(data: T): ArrayBuffer {
 // so a getter allocates nothing but the value it returns.
 let fetchedLen: i32 = 0;
 
+/** What an ERROR abort says when the call has no more specific hint. */
+const HOST_ERROR = "the host returned ERROR";
+
 /**
  * Call `getter` until the value fits. Returns the buffer it landed in, or null
  * for the static scratch buffer; its length is in `fetchedLen` (-1 when the host
- * answers NOT_FOUND). An ERROR aborts naming `what`. A retry buffer is held as
+ * answers NOT_FOUND). An ERROR aborts naming `what`, saying `hint`. A retry buffer is held as
  * an `ArrayBuffer`, never only as an address, so a collecting runtime (filters
  * use one, see `ngxwasm build`) cannot free it while it is in use.
  */
 @inline
-function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null): ArrayBuffer | null {
+function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | null, hint: string): ArrayBuffer | null {
   let buf: ArrayBuffer | null = null;
   let cap: i32 = SCRATCH_SIZE;
   let len = callGetter(getter, a, b, <i32>scratch, cap);
@@ -128,15 +131,15 @@ function fetchRaw(getter: Getter, a: i32, b: i32, what: string, name: string | n
     buf = retry;
     len = callGetter(getter, a, b, ptr(retry), cap);
   }
-  if (len == Status.ERROR) fail(callName(what, name), "the host returned ERROR");
+  if (len == Status.ERROR) fail(callName(what, name), hint);
   fetchedLen = len;
   return buf;
 }
 
 /** A getter's value as bytes, or null when the host says NOT_FOUND. */
 @inline
-export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): ArrayBuffer | null {
-  const buf = fetchRaw(getter, a, b, what, name);
+export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: string | null = null, hint: string = HOST_ERROR): ArrayBuffer | null {
+  const buf = fetchRaw(getter, a, b, what, name, hint);
   const len = fetchedLen;
   if (len < 0) return null;
   if (buf !== null && len == buf.byteLength) return buf; // the retry buffer is exactly the value
@@ -147,8 +150,8 @@ export function fetchBytes(getter: Getter, a: i32, b: i32, what: string, name: s
 
 /** A getter's value decoded as UTF-8, or null when the host says NOT_FOUND. */
 @inline
-export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: string | null = null): string | null {
-  const buf = fetchRaw(getter, a, b, what, name);
+export function fetchString(getter: Getter, a: i32, b: i32, what: string, name: string | null = null, hint: string = HOST_ERROR): string | null {
+  const buf = fetchRaw(getter, a, b, what, name, hint);
   const len = fetchedLen;
   if (len < 0) return null;
   return String.UTF8.decodeUnsafe(buf !== null ? changetype<usize>(buf) : scratch, len);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
 import { buildGuest } from "../support/guests.js";
-import { VARIABLES_LINES, VARIABLES_REQUEST } from "./expected.js";
+import { BODY_TOO_LARGE_LINES, VARIABLES_LINES, VARIABLES_REQUEST } from "./expected.js";
 import { lines } from "./lines.js";
 
 describe("SDK guests in nginx", () => {
@@ -26,6 +26,7 @@ describe("SDK guests in nginx", () => {
         listen ${ngx.listen()};
         location = /headers  { content_by_wasm ${request} on_content; }
         location = /body     { content_by_wasm ${request} on_body_read; }
+        location = /body-1k  { wasm_request_body_buffer_size 1k; content_by_wasm ${request} on_body_read; }
         location /line       { content_by_wasm ${request} on_line; }
         location = /rewrite  { rewrite_by_wasm ${request} on_rewrite; return 200 "added=$http_x_added replaced=$http_x_replaced removed=$http_x_removed"; }
         location = /response { content_by_wasm ${response} on_content; }
@@ -67,6 +68,14 @@ describe("SDK guests in nginx", () => {
     const big = "é".repeat(3000);
     const res = await ngx.fetch("/body", { method: "POST", body: big });
     expect(lines(res.text)).toEqual({ bytes: "6000", text: `"${big}"` });
+  });
+
+  it("a body over wasm_request_body_buffer_size: 500, the log names the directive and this location's limit", async () => {
+    const mark = ngx.logSize();
+    const res = await ngx.fetch("/body-1k", { method: "POST", body: "x".repeat(4096) });
+    expect(res.status).toBe(500);
+    const log = ngx.errorLogSince(mark);
+    for (const line of BODY_TOO_LARGE_LINES) expect(log).toContain(line);
   });
 
   it("request line and query parameters", async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Host, type Guest } from "../../host/index.js";
 import { buildGuest } from "../support/guests.js";
+import { BODY_TOO_LARGE_LINES } from "./expected.js";
 import { lines } from "./lines.js";
 
 describe("sdk request", () => {
@@ -33,6 +34,19 @@ describe("sdk request", () => {
     expect(lines(withBody.body)).toEqual({ bytes: "6000", text: `"${big}"` });
     const withoutBody = await host.run(guest, { phase: "content", export: "on_body_read" });
     expect(lines(withoutBody.body)).toEqual({ bytes: "null", text: "null" });
+  });
+
+  it("a body over requestBodyBufferSize (wasm_request_body_buffer_size) aborts naming the directive and the limit", async () => {
+    const r = await host.run(guest, {
+      phase: "content",
+      export: "on_body_read",
+      requestBodyBufferSize: 1024,
+      request: { method: "POST", body: "x".repeat(4096) },
+    });
+    expect(r.ok).toBe(false);
+    expect(r.status).toBe(500);
+    const log = r.logs.map((l) => l.message).join("\n");
+    for (const line of BODY_TOO_LARGE_LINES) expect(log).toContain(line);
   });
 
   it("exposes the request line and decodes query parameters", async () => {
