@@ -20,6 +20,9 @@ extern char  **environ;
 
 #define NGX_HTTP_WASM_ERRLEN  1024
 
+/* the largest .wasm file read: a guest is kilobytes, wasm2c output 10x */
+#define NGX_HTTP_WASM_MAX_GUEST_SIZE  (256 * 1024 * 1024)
+
 /*
  * The runtime in ngx_http_wasm_rt.c implements the wasm-rt.h interface of
  * Debian's wabt 1.0.32, so its wasm2c is used by absolute path: another
@@ -109,7 +112,9 @@ ngx_http_wasm_read_whole_file(ngx_pool_t *pool, ngx_log_t *log, u_char *path,
     file.name.len = ngx_strlen(path);
     file.log = log;
 
-    file.fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+    file.fd = ngx_open_file(path, NGX_FILE_RDONLY|NGX_FILE_NONBLOCK,
+                            NGX_FILE_OPEN, 0);
     if (file.fd == NGX_INVALID_FILE) {
         return NGX_ERROR;
     }
@@ -117,6 +122,13 @@ ngx_http_wasm_read_whole_file(ngx_pool_t *pool, ngx_log_t *log, u_char *path,
     if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR) {
         ngx_close_file(file.fd);
         return NGX_ERROR;
+    }
+
+    /* nor may reading a FIFO or a device wait, or never end */
+    if (!ngx_is_file(&fi)) {
+        ngx_close_file(file.fd);
+        ngx_set_errno(NGX_EINVAL);
+        return NGX_DECLINED;
     }
 
     out->len = ngx_min((size_t) ngx_file_size(&fi), max);
@@ -767,6 +779,7 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     ngx_file_info_t          fi;
     ngx_http_wasm_info_t    *info;
     ngx_http_wasm_guest_t   *guest, **gp;
+    const char              *type;
 
     path = *name;
 
@@ -799,10 +812,45 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     p[path.len] = '\0';
     path.data = p;
 
-    if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, path.data, &wasm,
-                                      256 * 1024 * 1024)
-        != NGX_OK)
+    /* stat() never blocks; read_whole_file() checks the fd again */
+    if (ngx_file_info(path.data, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot read guest \"%V\"", &path);
+        return NULL;
+    }
+
+    if (!ngx_is_file(&fi)) {
+        type = ngx_is_dir(&fi) ? "a directory"
+               : S_ISFIFO(fi.st_mode) ? "a FIFO"
+               : S_ISCHR(fi.st_mode) ? "a character device"
+               : S_ISBLK(fi.st_mode) ? "a block device"
+               : S_ISSOCK(fi.st_mode) ? "a socket" : "of an unknown type";
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" is not "
+                           "a regular file (%s)", &path, type);
+        return NULL;
+    }
+
+    if (ngx_file_size(&fi) > NGX_HTTP_WASM_MAX_GUEST_SIZE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" is %O "
+                           "bytes, more than the %d MiB this host reads",
+                           &path, ngx_file_size(&fi),
+                           NGX_HTTP_WASM_MAX_GUEST_SIZE / 1024 / 1024);
+        return NULL;
+    }
+
+    switch (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, path.data,
+                                          &wasm, NGX_HTTP_WASM_MAX_GUEST_SIZE))
     {
+    case NGX_OK:
+        break;
+
+    case NGX_DECLINED:
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" is not "
+                           "a regular file (it was replaced while read)",
+                           &path);
+        return NULL;
+
+    default:
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot read guest \"%V\"", &path);
         return NULL;
