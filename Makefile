@@ -2,16 +2,19 @@
 #   make start   set up everything, build the examples, serve them on 127.0.0.1:18080
 #   make test    set up everything and run the whole test suite
 #   make bench   wrk against nginx: `return 200` vs the hello guest
+#   make fuzz    libFuzzer on the nginx module's wasm reader, FUZZ_SECONDS (600)
 # Each target installs its own dependencies (Debian packages, npm ci).
 
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
-APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang
+# libclang-rt-14-dev: libFuzzer and the sanitizers for clang (make fuzz, test/e2e/fuzz.test.ts)
+APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev
 NGXWASM := node bin/ngxwasm.js
 EXAMPLES := $(sort $(dir $(wildcard guests/*/index.ts)))
 MODULE_SO := build/module/ngx_http_wasm_module.so
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps apt npm build ts gen check-gen guests module test start stop bench clean
+.PHONY: all deps apt npm build ts gen check-gen guests module test fuzz start stop bench clean
 
 all: build
 
@@ -60,6 +63,12 @@ test: deps build
 	$(NODE_BIN)/tsc -p tsconfig.test.json
 	$(NODE_BIN)/vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json
 	@node -e 'const r = require("./build/vitest.json"); console.log(`$${r.numPassedTests} passed, $${r.numFailedTests} failed, $${r.numPendingTests + r.numTodoTests} skipped`)'
+
+# the module's config-time wasm reader under libFuzzer (ASan + UBSan) for
+# FUZZ_SECONDS; fails on a finding (the input lands in build/fuzz/). make test
+# runs it for 30 s (test/e2e/fuzz.test.ts).
+fuzz: apt module
+	bash nginx/module/fuzz/run.sh $(FUZZ_SECONDS)
 
 start: deps build
 	bash nginx/start.sh
