@@ -158,9 +158,21 @@ struct ngx_http_wasm_ctx_s {
     unsigned                   body_read:1;
     unsigned                   body_too_large:1;
 
-    /* body filter: the current chunk and the guest's replacement */
-    ngx_str_t                  chunk;
-    ngx_str_t                  chunk_out;
+    /*
+     * body filter: the current chunk is the input chain itself, read in
+     * place by resp_get_body_chunk; a replacement goes into one of our
+     * output buffers (free/busy, recycled); the input buffers a replacement
+     * stands for stay unconsumed ("held") until it is sent, so the modules
+     * that produce them see them busy: backpressure, bounded memory
+     */
+    ngx_chain_t               *chunk_in;
+    size_t                     chunk_len;
+    ngx_chain_t               *chunk_out;     /* our link; NULL: empty */
+    ngx_chain_t               *out_free;
+    ngx_chain_t               *out_busy;
+    ngx_chain_t               *held;          /* our links, oldest first */
+    ngx_chain_t              **held_last;
+    ngx_buf_t                 *flush_buf;     /* never changed once made */
     unsigned                   chunk_active:1;
     unsigned                   chunk_eof:1;
     unsigned                   chunk_replaced:1;
@@ -221,6 +233,9 @@ void ngx_http_wasm_watchdog_disarm(void);
 ngx_int_t ngx_http_wasm_phases_init(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
 ngx_http_wasm_ctx_t *ngx_http_wasm_get_ctx(ngx_http_request_t *r);
+
+/* the tag of the body filter's output buffers (ctx->out_free/out_busy) */
+#define NGX_HTTP_WASM_BUF_TAG  ((ngx_buf_tag_t) &ngx_http_wasm_module)
 
 /* ngx_http_wasm_host.c: helpers of the Z_envZ_* host functions */
 ngx_http_wasm_instance_t *ngx_http_wasm_host_begin(

@@ -476,74 +476,243 @@ ngx_http_wasm_header_filter(ngx_http_request_t *r)
 }
 
 
-/* the chunk: every buffer of the chain with its bytes in memory */
-static ngx_int_t
-ngx_http_wasm_read_chunk(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
-    ngx_chain_t *in)
+/*
+ * The chunk is the input chain as it is: its length (bytes in memory, or in
+ * a file for a buffer that is only there) and whether it ends the body.
+ * resp_get_body_chunk reads it in place.
+ */
+static void
+ngx_http_wasm_chunk_size(ngx_http_wasm_ctx_t *ctx, ngx_chain_t *in)
 {
-    u_char       *p;
-    off_t         size;
-    ssize_t       n;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
-    size = 0;
+    ctx->chunk_len = 0;
     ctx->chunk_eof = 0;
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
 
         if (!ngx_buf_special(b)) {
-            size += ngx_buf_size(b);
+            ctx->chunk_len += ngx_buf_size(b);
         }
 
         if (b->last_buf || b->last_in_chain) {
             ctx->chunk_eof = 1;
         }
     }
-
-    ngx_str_null(&ctx->chunk);
-
-    if (size == 0) {
-        return NGX_OK;
-    }
-
-    p = ngx_pnalloc(r->pool, size);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx->chunk.data = p;
-
-    for (cl = in; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (ngx_buf_in_memory(b)) {
-            p = ngx_cpymem(p, b->pos, b->last - b->pos);
-
-        } else if (b->in_file && b->file_last > b->file_pos) {
-            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
-                              b->file_pos);
-            if (n != b->file_last - b->file_pos) {
-                return NGX_ERROR;
-            }
-
-            p += n;
-        }
-    }
-
-    ctx->chunk.len = p - ctx->chunk.data;
-
-    return NGX_OK;
 }
 
 
+/* an input buffer the filter is done with, as a sent one looks */
+static void
+ngx_http_wasm_consume(ngx_buf_t *b)
+{
+    b->pos = b->last;
+
+    if (b->in_file) {
+        b->file_pos = b->file_last;
+    }
+}
+
+
+/* held input buffers up to and including `upto`, oldest first, consumed */
+static void
+ngx_http_wasm_release(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_buf_t *upto)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    while (ctx->held) {
+        cl = ctx->held;
+        ctx->held = cl->next;
+        b = cl->buf;
+
+        ngx_http_wasm_consume(b);
+        ngx_free_chain(r->pool, cl);
+
+        if (b == upto) {
+            break;
+        }
+    }
+
+    if (ctx->held == NULL) {
+        ctx->held_last = &ctx->held;
+    }
+}
+
+
+/*
+ * Pass `out` (or `in`, the caller's chain untouched) to the next filter and
+ * return what it returns (NGX_AGAIN included). Then our output buffers the
+ * next filters are done with, in order, release the input buffers their
+ * chunk held (the buffer's shadow is the last of them), and go back to the
+ * free list.
+ */
+static ngx_int_t
+ngx_http_wasm_body_next(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_chain_t *in, ngx_chain_t *out)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl, **ll;
+
+    rc = ngx_http_next_body_filter(r, out ? out : in);
+
+    if (out) {
+        for (ll = &ctx->out_busy; *ll; ll = &(*ll)->next) { /* void */ }
+        *ll = out;
+    }
+
+    for (cl = ctx->out_busy; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (ngx_buf_size(b) != 0) {
+            break;
+        }
+
+        if (b->shadow) {
+            ngx_http_wasm_release(r, ctx, b->shadow);
+            b->shadow = NULL;
+        }
+    }
+
+    out = NULL;
+    ngx_chain_update_chains(r->pool, &ctx->out_free, &ctx->out_busy, &out,
+                            NGX_HTTP_WASM_BUF_TAG);
+
+    return rc;
+}
+
+
+/* a replacement the guest started but did not complete goes back */
+static void
+ngx_http_wasm_chunk_out_free(ngx_http_wasm_ctx_t *ctx)
+{
+    if (ctx->chunk_out) {
+        ctx->chunk_out->next = ctx->out_free;
+        ctx->out_free = ctx->chunk_out;
+        ctx->chunk_out = NULL;
+    }
+}
+
+
+/*
+ * The guest replaced the chunk: its output buffer goes on with the input's
+ * flags; the input buffers with data are held until that buffer is sent
+ * (recycled if any of them is: the write filter sends such buffers at once,
+ * so their producer gets them back). An empty replacement consumes the input
+ * now and sends only what the flags need.
+ */
+static ngx_int_t
+ngx_http_wasm_body_replace(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_chain_t *in)
+{
+    ngx_buf_t    *b, *shadow;
+    ngx_uint_t    flush, recycled;
+    ngx_chain_t  *cl, *hl, *out;
+
+    out = ctx->chunk_out;
+    ctx->chunk_out = NULL;
+
+    flush = 0;
+    recycled = 0;
+    shadow = NULL;
+
+    if (ctx->held == NULL) {
+        ctx->held_last = &ctx->held;
+    }
+
+    for (cl = in; cl; cl = cl->next) {
+        b = cl->buf;
+        flush |= b->flush;
+
+        if (out == NULL || ngx_buf_special(b) || ngx_buf_size(b) == 0) {
+            ngx_http_wasm_consume(b);
+            continue;
+        }
+
+        hl = ngx_alloc_chain_link(r->pool);
+        if (hl == NULL) {
+            return NGX_ERROR;
+        }
+
+        hl->buf = b;
+        hl->next = NULL;
+        *ctx->held_last = hl;
+        ctx->held_last = &hl->next;
+
+        recycled |= b->recycled;
+        shadow = b;
+    }
+
+    if (out) {
+        b = out->buf;
+        b->temporary = 1;
+        b->last_buf = 0;
+        b->last_in_chain = 0;
+        b->flush = flush;
+        b->recycled = recycled;
+        b->shadow = shadow;
+
+    } else if (ctx->chunk_eof) {
+        b = ngx_calloc_buf(r->pool);
+        if (b == NULL) {
+            return NGX_ERROR;
+        }
+
+        b->flush = flush;
+
+    } else if (flush) {
+        /* one per request, sent as often as needed: nothing changes it */
+        if (ctx->flush_buf == NULL) {
+            ctx->flush_buf = ngx_calloc_buf(r->pool);
+            if (ctx->flush_buf == NULL) {
+                return NGX_ERROR;
+            }
+
+            ctx->flush_buf->flush = 1;
+        }
+
+        b = ctx->flush_buf;
+
+    } else {
+        /* nothing to send; the next filters may still have work */
+        return ngx_http_wasm_body_next(r, ctx, NULL, NULL);
+    }
+
+    if (ctx->chunk_eof) {
+        b->last_buf = (r == r->main) ? 1 : 0;
+        b->last_in_chain = 1;
+    }
+
+    if (out == NULL) {
+        out = ngx_alloc_chain_link(r->pool);
+        if (out == NULL) {
+            return NGX_ERROR;
+        }
+
+        out->buf = b;
+    }
+
+    out->next = NULL;
+
+    return ngx_http_wasm_body_next(r, ctx, NULL, out);
+}
+
+
+/*
+ * One guest invocation per chain that has data or ends the body, on the
+ * chain as nginx's buffers deliver it; no copy of a chunk the guest leaves
+ * as it is. Memory stays bounded by the producers' buffers: a replacement
+ * holds its input buffers until it is sent.
+ */
 static ngx_int_t
 ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
-    ngx_uint_t                 bit, flush;
-    ngx_buf_t                 *b;
-    ngx_chain_t               *cl, out;
+    ngx_int_t                  rc;
+    ngx_uint_t                 bit;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_instance_t  *wi;
@@ -552,8 +721,19 @@ ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
     handler = wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER];
 
-    if (handler == NULL || in == NULL) {
+    if (handler == NULL) {
         return ngx_http_next_body_filter(r, in);
+    }
+
+    if (in == NULL) {
+        /* the next filters can send more: ours may come back */
+        ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
+
+        if (ctx == NULL) {
+            return ngx_http_next_body_filter(r, in);
+        }
+
+        return ngx_http_wasm_body_next(r, ctx, NULL, NULL);
     }
 
     ctx = ngx_http_wasm_get_ctx(r);
@@ -564,16 +744,14 @@ ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     bit = ngx_http_wasm_phase_bit(NGX_HTTP_WASM_BODY_FILTER);
 
     if (ctx->done & bit) {
-        return ngx_http_next_body_filter(r, in);
+        return ngx_http_wasm_body_next(r, ctx, in, NULL);
     }
 
-    if (ngx_http_wasm_read_chunk(r, ctx, in) != NGX_OK) {
-        return NGX_ERROR;
-    }
+    ngx_http_wasm_chunk_size(ctx, in);
 
-    if (ctx->chunk.len == 0 && !ctx->chunk_eof) {
+    if (ctx->chunk_len == 0 && !ctx->chunk_eof) {
         /* flush or sync buffers only */
-        return ngx_http_next_body_filter(r, in);
+        return ngx_http_wasm_body_next(r, ctx, in, NULL);
     }
 
     wi = ngx_http_wasm_instance(r, ctx, NGX_HTTP_WASM_BODY_FILTER, handler);
@@ -581,64 +759,31 @@ ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return NGX_ERROR;
     }
 
+    ctx->chunk_in = in;
+    ctx->chunk_out = NULL;
     ctx->chunk_active = 1;
     ctx->chunk_replaced = 0;
 
-    if (ngx_http_wasm_invoke(wi) != NGX_OK) {
+    rc = ngx_http_wasm_invoke(wi);
+
+    ctx->chunk_active = 0;
+    ctx->chunk_in = NULL;
+
+    if (rc != NGX_OK) {
         /* the headers are gone: all we can do is cut the response */
-        ctx->chunk_active = 0;
+        ngx_http_wasm_chunk_out_free(ctx);
         ctx->done |= bit;
         return NGX_ERROR;
     }
-
-    ctx->chunk_active = 0;
 
     if (ctx->chunk_eof) {
         ctx->done |= bit;
     }
 
     if (!ctx->chunk_replaced) {
-        return ngx_http_next_body_filter(r, in);
+        ngx_http_wasm_chunk_out_free(ctx);
+        return ngx_http_wasm_body_next(r, ctx, in, NULL);
     }
 
-    /* the input is consumed; one buffer with the guest's bytes goes on */
-    flush = 0;
-
-    for (cl = in; cl; cl = cl->next) {
-        b = cl->buf;
-        flush |= b->flush;
-        b->pos = b->last;
-
-        if (b->in_file) {
-            b->file_pos = b->file_last;
-        }
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (ctx->chunk_out.len) {
-        b->start = ctx->chunk_out.data;
-        b->pos = b->start;
-        b->last = b->start + ctx->chunk_out.len;
-        b->end = b->last;
-        b->memory = 1;
-    }
-
-    b->flush = flush;
-
-    if (ctx->chunk_eof) {
-        b->last_buf = (r == r->main) ? 1 : 0;
-        b->last_in_chain = 1;
-
-    } else if (ctx->chunk_out.len == 0) {
-        b->sync = 1;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_next_body_filter(r, &out);
+    return ngx_http_wasm_body_replace(r, ctx, in);
 }
