@@ -1039,6 +1039,7 @@ ngx_int_t
 ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
 {
     uint32_t                   result;
+    const char                *note;
     wasm_rt_trap_t             trap;
     ngx_http_request_t        *r;
     ngx_http_wasm_loc_conf_t  *wlcf;
@@ -1052,11 +1053,13 @@ ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
         trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_INSTANTIATE,
                                      wlcf->time_limit, &result);
         if (trap != WASM_RT_TRAP_NONE) {
+            note = ngx_http_wasm_memory_note();
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "wasm: guest \"%V\" export \"%V\" (phase %s) "
-                          "trapped while instantiating: %s",
+                          "trapped while instantiating: %s%s%s",
                           &wi->handler->guest->path, &wi->handler->export,
                           ngx_http_wasm_phase_names[wi->phase],
+                          note ? note : "", note ? ", then: " : "",
                           ngx_http_wasm_trap_reason(trap));
             return NGX_ERROR;
         }
@@ -1067,12 +1070,16 @@ ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
     trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_EXPORT,
                                  wlcf->time_limit, &result);
 
+    /* a refused memory.grow is what a trap or failure after it is about */
+    note = ngx_http_wasm_memory_note();
+
     if (trap != WASM_RT_TRAP_NONE) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "wasm: guest \"%V\" export \"%V\" (phase %s) "
-                      "trapped: %s",
+                      "trapped: %s%s%s",
                       &wi->handler->guest->path, &wi->handler->export,
                       ngx_http_wasm_phase_names[wi->phase],
+                      note ? note : "", note ? ", then: " : "",
                       ngx_http_wasm_trap_reason(trap));
         return NGX_ERROR;
     }

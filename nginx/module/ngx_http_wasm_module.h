@@ -220,6 +220,7 @@ extern volatile sig_atomic_t  ngx_http_wasm_time_up;
 wasm_rt_trap_t ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi,
     ngx_http_wasm_call_e what, ngx_msec_t time_limit, uint32_t *result);
 const char *ngx_http_wasm_trap_reason(wasm_rt_trap_t trap);
+const char *ngx_http_wasm_memory_note(void);
 void ngx_http_wasm_host_enter(void);
 void ngx_http_wasm_host_leave(void);
 WASM_RT_NO_RETURN void ngx_http_wasm_host_trap(const char *fmt, ...);

@@ -28,6 +28,11 @@ volatile sig_atomic_t  ngx_http_wasm_in_guest;
 volatile sig_atomic_t  ngx_http_wasm_in_host;
 volatile sig_atomic_t  ngx_http_wasm_time_up;
 
+/* why memory.grow last refused during the current call, for the log */
+#define NGX_HTTP_WASM_GROW_AT_LIMIT     1
+#define NGX_HTTP_WASM_GROW_NO_MEMORY    2
+
+static ngx_uint_t                  ngx_http_wasm_grow_refused;
 static jmp_buf                     ngx_http_wasm_jmp_buf;
 static WASM_RT_UNWIND_TARGET      *ngx_http_wasm_unwind_target;
 static ngx_uint_t                  ngx_http_wasm_rt_initialized;
@@ -152,6 +157,33 @@ ngx_http_wasm_trap_reason(wasm_rt_trap_t trap)
 
 
 /*
+ * Why the current (or last) guest call could not grow its memory, or NULL:
+ * a guest that hits the limit usually traps ("unreachable executed", from
+ * AssemblyScript's allocator), and the log line should say why.
+ */
+const char *
+ngx_http_wasm_memory_note(void)
+{
+    static u_char  note[64];
+
+    switch (ngx_http_wasm_grow_refused) {
+
+    case NGX_HTTP_WASM_GROW_AT_LIMIT:
+        *ngx_snprintf(note, sizeof(note) - 1,
+                      "memory limit (%ui MiB) reached",
+                      (ngx_uint_t) NGX_HTTP_WASM_MAX_PAGES
+                      * NGX_HTTP_WASM_PAGE_SIZE / (1024 * 1024)) = '\0';
+        return (const char *) note;
+
+    case NGX_HTTP_WASM_GROW_NO_MEMORY:
+        return "out of memory growing guest memory";
+    }
+
+    return NULL;
+}
+
+
+/*
  * Run a guest's instantiation or its handler export under a trap guard and
  * the watchdog. Returns WASM_RT_TRAP_NONE or the trap that ended the call.
  */
@@ -170,6 +202,7 @@ ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi, ngx_http_wasm_call_e what,
 
     ngx_http_wasm_in_host = 0;
     ngx_http_wasm_time_up = 0;
+    ngx_http_wasm_grow_refused = 0;
     /* the generated code traps past NGX_HTTP_WASM_MAX_CALL_DEPTH: start
      * where this guest's max_depth nested calls reach it */
     wasm_rt_call_stack_depth = NGX_HTTP_WASM_MAX_CALL_DEPTH
@@ -320,6 +353,11 @@ wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
     }
 
     if (delta > mem->max_pages - old) {
+        if ((uint64_t) old + delta > NGX_HTTP_WASM_MAX_PAGES) {
+            /* our cap, not a smaller maximum the guest declared */
+            ngx_http_wasm_grow_refused = NGX_HTTP_WASM_GROW_AT_LIMIT;
+        }
+
         return UINT32_MAX;
     }
 
@@ -327,6 +365,7 @@ wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
 
     data = realloc(mem->data, (size_t) (old + delta) * NGX_HTTP_WASM_PAGE_SIZE);
     if (data == NULL) {
+        ngx_http_wasm_grow_refused = NGX_HTTP_WASM_GROW_NO_MEMORY;
         ngx_http_wasm_host_leave();
         return UINT32_MAX;
     }
