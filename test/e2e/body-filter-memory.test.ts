@@ -86,8 +86,11 @@ interface Transfer {
   rssAfterKb: number;
 }
 
-/** GET `url`, hashing the body as it arrives, sampling `pid`'s RSS meanwhile. */
-function streamGet(url: string, pid: number, timeoutMs = 120_000): Promise<Transfer> {
+/**
+ * GET `url`, hashing the body as it arrives, sampling `pid`'s RSS meanwhile.
+ * `pauseMs`: stop reading that long after the first data (a slow client).
+ */
+function streamGet(url: string, pid: number, pauseMs = 0, timeoutMs = 120_000): Promise<Transfer> {
   const rssBeforeKb = vmRssKb(pid);
   let rssPeakKb = rssBeforeKb;
   const sampler = setInterval(() => {
@@ -113,6 +116,10 @@ function streamGet(url: string, pid: number, timeoutMs = 120_000): Promise<Trans
     const req = httpRequest(url, { agent: false }, (res) => {
       status = res.statusCode ?? 0;
       res.on("data", (c: Buffer) => {
+        if (length === 0 && pauseMs > 0) {
+          res.pause();
+          setTimeout(() => res.resume(), pauseMs);
+        }
         length += c.length;
         hash.update(c);
       });
@@ -165,6 +172,8 @@ describe("body filters stream in bounded memory", () => {
             body_filter_by_wasm ${uppercase} on_body;
         }
         location = /proxy/sdk-pass   { proxy_pass ${up}/big; body_filter_by_wasm ${sdkFilter} on_body_passthrough; }
+        location = /proxy/nb-upper   { proxy_buffering off; proxy_pass ${up}/big; body_filter_by_wasm ${m} on_upper; }
+        location = /proxy/nb-drop    { proxy_buffering off; proxy_pass ${up}/big; body_filter_by_wasm ${m} on_drop; }
         location = /static/pass      { alias html/big.txt; body_filter_by_wasm ${m} on_pass; }
         location = /static/upper     { alias html/big.txt; body_filter_by_wasm ${m} on_upper; }
 
@@ -183,8 +192,8 @@ describe("body filters stream in bounded memory", () => {
     if (bigPath) rmSync(bigPath, { force: true });
   });
 
-  async function transfer(path: string): Promise<Transfer> {
-    const t = await streamGet(ngx.url(path), worker);
+  async function transfer(path: string, pauseMs = 0): Promise<Transfer> {
+    const t = await streamGet(ngx.url(path), worker, pauseMs);
     const grewKb = t.rssPeakKb - t.rssBeforeKb;
     // one line per transfer, for whoever reads the test output
     console.log(`${path}: ${t.length} bytes, worker RSS ${t.rssBeforeKb} kB before, peak +${grewKb} kB`);
@@ -227,6 +236,25 @@ describe("body filters stream in bounded memory", () => {
     const up = await transfer("/static/upper");
     expectComplete(up, expected.upperSha256);
     expectFlat(up);
+  }, 240_000);
+
+  it("200 MiB static file through the replacing filter to a client that stops reading for a second: backpressure, RSS flat", async () => {
+    // without backpressure the filter would consume the whole file while the
+    // client waits, and hold its replacement in memory
+    const t = await transfer("/static/upper", 1000);
+    expectComplete(t, expected.upperSha256);
+    expectFlat(t);
+  }, 120_000);
+
+  it("200 MiB unbuffered proxy (every buffer flushes) through the replacing and a dropping filter: RSS flat", async () => {
+    const up = await transfer("/proxy/nb-upper");
+    expectComplete(up, expected.upperSha256);
+    expectFlat(up);
+    const dropped = await transfer("/proxy/nb-drop");
+    expect(dropped.error).toBeUndefined();
+    expect(dropped.status).toBe(200);
+    expect(dropped.length).toBe(0);
+    expectFlat(dropped);
   }, 240_000);
 
   it("200 MiB proxied through the SDK guest guests/uppercase: complete, RSS flat", async () => {

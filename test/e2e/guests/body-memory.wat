@@ -1,4 +1,4 @@
-;; body-memory: body filters for the bounded-memory suite
+;; body-memory: body filters (read, replace, drop) for the bounded-memory suite
 ;; (test/e2e/body-filter-memory.test.ts), and a guest that exhausts its
 ;; memory. Raw ABI calls, no (str ...) strings, so plain wat2wasm assembles
 ;; it too (for measuring by hand).
@@ -55,6 +55,13 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $each)))
     (if (i32.ne (call $set_chunk (global.get $BUF) (local.get $n)) (i32.const 0))
+      (then (unreachable)))
+    (i32.const 0))
+
+  ;; drops every chunk: an empty replacement
+  (func (export "on_drop") (result i32)
+    (drop (call $read))
+    (if (i32.ne (call $set_chunk (global.get $BUF) (i32.const 0)) (i32.const 0))
       (then (unreachable)))
     (i32.const 0))
 
