@@ -4,7 +4,7 @@
 // time-only seed gave requests of the same millisecond the same sequence).
 // The bounds are far in the tails: an independent generator fails them with
 // probability below 1e-6.
-import { Agent, request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host } from "../../host/index.js";
 import { buildGuest } from "../support/guests.js";
@@ -77,24 +77,33 @@ describe("Math.random per request", () => {
     });
 
     it("2,000 keep-alive requests on one connection draw independent values", async () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      const sockets = new Set<unknown>();
-      const get = (): Promise<string> =>
-        new Promise((resolve, reject) => {
-          const req = request({ host: "127.0.0.1", port: ngx.port, path: "/random", agent }, (res) => {
-            sockets.add(res.socket);
-            let body = "";
-            res.setEncoding("utf8");
-            res.on("data", (c: string) => (body += c));
-            res.on("end", () => resolve(body));
-          });
-          req.on("error", reject);
-          req.end();
-        });
+      // One raw connection, request after request: no client library may open another.
+      const socket = connect(ngx.port, "127.0.0.1");
+      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+      let pending = Buffer.alloc(0);
+      let wake: (() => void) | undefined;
+      socket.on("data", (c: Buffer) => {
+        pending = Buffer.concat([pending, c]);
+        wake?.();
+      });
+      const next = async (): Promise<string> => {
+        for (;;) {
+          const end = pending.indexOf("\r\n\r\n");
+          const length = end >= 0 ? Number(/content-length: *(\d+)/i.exec(pending.subarray(0, end).toString())?.[1]) : NaN;
+          if (end >= 0 && pending.length >= end + 4 + length) {
+            const body = pending.subarray(end + 4, end + 4 + length).toString();
+            pending = pending.subarray(end + 4 + length);
+            return body;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      };
       const draws: number[] = [];
-      for (let i = 0; i < N; i++) draws.push(Number(await get()));
-      agent.destroy();
-      expect(sockets.size).toBe(1); // really one keep-alive connection
+      for (let i = 0; i < N; i++) {
+        socket.write("GET /random HTTP/1.1\r\nHost: t\r\n\r\n");
+        draws.push(Number(await next()));
+      }
+      socket.destroy();
       expectIndependent(draws);
     });
   });
