@@ -242,7 +242,7 @@ NGX_WASM_IMPORT(ngx_wasm_shm_set_ex) int32_t ngx_wasm_shm_set_ex(int32_t key_ptr
 NGX_WASM_IMPORT(ngx_wasm_shm_add) int32_t ngx_wasm_shm_add(int32_t key_ptr, int32_t key_len, int32_t value_ptr, int32_t value_len);
 /* Store a value only if the key exists. Returns 0 / -1 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_shm_replace) int32_t ngx_wasm_shm_replace(int32_t key_ptr, int32_t key_len, int32_t value_ptr, int32_t value_len);
-/* Add delta to an ASCII base-10 signed 32-bit value and return the new value. Returns value / -2. */
+/* Add delta to an ASCII base-10 signed 32-bit value and return the new value. The stored value must be an optional `-` then one or more ASCII digits `0`-`9` (leading zeros allowed; no `+`, no spaces, nothing else) within -2147483648..2147483647; the new value is stored in its shortest form (`007` + 0 → `7`) and keeps the entry's TTL. Returns value / -2. */
 NGX_WASM_IMPORT(ngx_wasm_shm_incr) int32_t ngx_wasm_shm_incr(int32_t key_ptr, int32_t key_len, int32_t delta);
 /* Delete a key. Returns 0 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_shm_delete) int32_t ngx_wasm_shm_delete(int32_t key_ptr, int32_t key_len);

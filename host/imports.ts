@@ -51,7 +51,7 @@ export interface HostFunctions {
   ngx_wasm_shm_add(keyPtr: number, keyLen: number, valuePtr: number, valueLen: number): number;
   /** Store a value only if the key exists. */
   ngx_wasm_shm_replace(keyPtr: number, keyLen: number, valuePtr: number, valueLen: number): number;
-  /** Add delta to an ASCII base-10 signed 32-bit value and return the new value. */
+  /** Add delta to an ASCII base-10 signed 32-bit value and return the new value. The stored value must be an optional `-` then one or more ASCII digits `0`-`9` (leading zeros allowed; no `+`, no spaces, nothing else) within -2147483648..2147483647; the new value is stored in its shortest form (`007` + 0 → `7`) and keeps the entry's TTL. */
   ngx_wasm_shm_incr(keyPtr: number, keyLen: number, delta: number): number;
   /** Delete a key. */
   ngx_wasm_shm_delete(keyPtr: number, keyLen: number): number;

@@ -207,6 +207,9 @@ export function sharedDictFunctions(ctx: RunContext): ShmFunctions {
     ngx_wasm_shm_get(kp, kl, bp, bl) {
       if (anyNegative(kp, kl, bp, bl)) return Status.ERROR;
       const k = key(kp, kl);
+      // Both ranges are checked before anything else, as nginx does: a buffer
+      // outside memory traps even when the key is invalid or missing.
+      ctx.memory.checkRange(bp, bl, "shm_get buffer");
       if (!validKey(k)) return Status.ERROR;
       const v = shm.lookup(k);
       return v === undefined ? Status.NOT_FOUND : ctx.memory.copyOut(bp, bl, v, "shm_get buffer");
@@ -222,7 +225,8 @@ export function sharedDictFunctions(ctx: RunContext): ShmFunctions {
       return shm.store(key(kp, kl), value(vp, vl), 0, "set");
     },
     ngx_wasm_shm_set_ex(kp, kl, vp, vl, ttl) {
-      if (anyNegative(kp, kl, vp, vl, ttl)) return Status.ERROR;
+      // A negative TTL is -2 from store(), after the ranges are checked (as nginx does).
+      if (anyNegative(kp, kl, vp, vl)) return Status.ERROR;
       return shm.store(key(kp, kl), value(vp, vl), ttl, "set");
     },
     ngx_wasm_shm_add(kp, kl, vp, vl) {

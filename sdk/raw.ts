@@ -146,7 +146,7 @@ export declare function ngx_wasm_shm_add(key_ptr: i32, key_len: i32, value_ptr: 
 @external("env", "ngx_wasm_shm_replace")
 export declare function ngx_wasm_shm_replace(key_ptr: i32, key_len: i32, value_ptr: i32, value_len: i32): i32;
 
-/** Add delta to an ASCII base-10 signed 32-bit value and return the new value. Returns value / -2. Phases: server_rewrite, rewrite, access, content, header_filter, body_filter, log, balancer. */
+/** Add delta to an ASCII base-10 signed 32-bit value and return the new value. The stored value must be an optional `-` then one or more ASCII digits `0`-`9` (leading zeros allowed; no `+`, no spaces, nothing else) within -2147483648..2147483647; the new value is stored in its shortest form (`007` + 0 → `7`) and keeps the entry's TTL. Returns value / -2. Phases: server_rewrite, rewrite, access, content, header_filter, body_filter, log, balancer. */
 @external("env", "ngx_wasm_shm_incr")
 export declare function ngx_wasm_shm_incr(key_ptr: i32, key_len: i32, delta: i32): i32;
 
