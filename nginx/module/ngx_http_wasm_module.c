@@ -112,6 +112,13 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       0,
       NULL },
 
+    { ngx_string("wasm_shm_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_shm_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -340,6 +347,10 @@ ngx_http_wasm_postconfiguration(ngx_conf_t *cf)
     ngx_http_wasm_main_conf_t  *wmcf;
 
     wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
+
+    if (ngx_http_wasm_shm_check_guests(cf, wmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_wasm_phases_init(cf, wmcf);
 }

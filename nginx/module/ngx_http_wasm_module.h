@@ -109,6 +109,7 @@ typedef struct {
     ngx_str_t                  cache_path;
     ngx_array_t                guests;        /* ngx_http_wasm_guest_t * */
     ngx_uint_t                 phases;        /* bits of configured phases */
+    ngx_shm_zone_t            *shm_zone;      /* wasm_shm_zone, or NULL */
     unsigned                   cache_ready:1;
 } ngx_http_wasm_main_conf_t;
 
@@ -205,6 +206,8 @@ ngx_int_t ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info,
 ngx_int_t ngx_http_wasm_check_export(ngx_http_wasm_info_t *info,
     ngx_str_t *name, u_char *err, size_t errlen);
 ngx_uint_t ngx_http_wasm_has_imports(ngx_http_wasm_info_t *info);
+ngx_str_t *ngx_http_wasm_import_of_area(ngx_http_wasm_info_t *info,
+    ngx_uint_t area);
 
 /* ngx_http_wasm_rt.c */
 typedef enum {
@@ -267,6 +270,27 @@ ngx_table_elt_t *ngx_http_wasm_find_header(ngx_list_t *headers, u_char *name,
 /* ngx_http_wasm_api_response.c */
 ngx_int_t ngx_http_wasm_send_response(ngx_http_request_t *r,
     ngx_http_wasm_ctx_t *ctx);
+
+/* ngx_http_wasm_api_shm.c: the zone, and the ABI semantics of shm_* */
+char *ngx_http_wasm_shm_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_wasm_shm_check_guests(ngx_conf_t *cf,
+    ngx_http_wasm_main_conf_t *wmcf);
+int32_t ngx_http_wasm_shm_get(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, u_char *buf, size_t buf_len);
+int32_t ngx_http_wasm_shm_exists(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len);
+int32_t ngx_http_wasm_shm_set(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, u_char *value, size_t value_len);
+int32_t ngx_http_wasm_shm_set_ex(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, u_char *value, size_t value_len, int32_t ttl_msec);
+int32_t ngx_http_wasm_shm_add(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, u_char *value, size_t value_len);
+int32_t ngx_http_wasm_shm_replace(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, u_char *value, size_t value_len);
+int32_t ngx_http_wasm_shm_incr(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len, int32_t delta);
+int32_t ngx_http_wasm_shm_delete(ngx_http_wasm_instance_t *wi, u_char *key,
+    size_t key_len);
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

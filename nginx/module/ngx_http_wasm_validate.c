@@ -1568,3 +1568,32 @@ ngx_http_wasm_has_imports(ngx_http_wasm_info_t *info)
     return info->nimports > 0;
 }
 
+
+
+/*
+ * The first import of a function of an ABI area (NGX_WASM_AREA_*), NULL when
+ * none: for checks that depend on other directives (wasm_shm_zone)
+ */
+ngx_str_t *
+ngx_http_wasm_import_of_area(ngx_http_wasm_info_t *info, ngx_uint_t area)
+{
+    ngx_uint_t                     i;
+    ngx_http_wasm_import_t        *im;
+    ngx_http_wasm_abi_function_t  *fn;
+
+    for (i = 0; i < info->nimports; i++) {
+        im = &info->imports[i];
+
+        for (fn = ngx_http_wasm_abi_functions; fn->name.len; fn++) {
+            if (fn->area == area
+                && fn->name.len == im->name.len
+                && ngx_strncmp(fn->name.data, im->name.data, im->name.len)
+                   == 0)
+            {
+                return &im->name;
+            }
+        }
+    }
+
+    return NULL;
+}

@@ -45,10 +45,10 @@ describe("--host nginx and the module agree (hosts.json)", () => {
     probe = await Nginx.create("cli-hosts");
   });
 
-  /** nginx -t with one location running `wasm/<name>.wasm`'s on_content. */
+  /** nginx -t with one location running `wasm/<name>.wasm`'s on_content (and the zone a shm_* guest needs). */
   async function nginxAccepts(name: string, wasmPath: string): Promise<{ ok: boolean; output: string }> {
     probe.addGuest(name, wasmPath);
-    probe.configure(`server { listen ${probe.listen()}; location / { content_by_wasm wasm/${name}.wasm on_content; } }`);
+    probe.configure(`wasm_shm_zone cli 1m;\nserver { listen ${probe.listen()}; location / { content_by_wasm wasm/${name}.wasm on_content; } }`);
     return probe.test();
   }
 
@@ -78,13 +78,13 @@ describe("--host nginx and the module agree (hosts.json)", () => {
     expect(seen.some((s) => s.endsWith(":true")) && seen.some((s) => s.endsWith(":false"))).toBe(true);
   });
 
-  it("a guest install refuses (shm-import) is one nginx -t refuses, and vice versa for one it accepts (ok)", async () => {
-    const refused = await fixtureWasm("shm-import");
+  it("a guest install refuses (subreq-import) is one nginx -t refuses, and vice versa for one it accepts (ok)", async () => {
+    const refused = await fixtureWasm("subreq-import");
     const install = await runCli(["install", refused, "--tree", join(tempDir(), "refused-tree")]);
     expect(install.code).toBe(1);
-    const t = await nginxAccepts("shm-import", refused);
+    const t = await nginxAccepts("subreq-import", refused);
     expect(t.ok).toBe(false);
-    expect(t.output).toMatch(/imports env\.ngx_wasm_shm_get \(area "shared_dict"/);
+    expect(t.output).toMatch(/imports env\.ngx_wasm_subreq_get_status \(area "subrequest"/);
 
     const accepted = await fixtureWasm("ok");
     expect((await runCli(["install", accepted, "--tree", join(tempDir(), "accepted-tree")])).code).toBe(0);
