@@ -28,3 +28,32 @@ export const BODY_TOO_LARGE_LINES = [
   "wasm: ngx_wasm_req_get_body: the request body is larger than wasm_request_body_buffer_size (1024 bytes in this location); raise it to read this body",
   'Request.body(): the request body is larger than wasm_request_body_buffer_size',
 ];
+
+/**
+ * test/guests/sdk-shared-dict's on_content, with "from-host" = "hello" stored
+ * beforehand (the TS host's host.shm.set, a seeding guest in nginx).
+ */
+export const SHARED_DICT_LINES = {
+  set: "true",
+  get: '"v1"',
+  exists: "true",
+  "add-existing": "false",
+  "add-new": "true",
+  "replace-missing": "false",
+  "replace-existing": "true",
+  "get-after-replace": '"v3"',
+  "exists-after-delete": "false",
+  "get-missing": "null",
+  "incr-new": "1",
+  "incr-again": "6",
+  "incr-init": "11",
+  "incr-to-minus-2": "-2",
+  bytes: "0.ff.80.7.",
+  setex: "true",
+  long: "5000",
+  "host-set": '"hello"',
+};
+
+/** What an SDK abort logs for incr on a non-integer, and for a key over 256 bytes. */
+export const SHARED_DICT_INCR_TEXT_LINE = 'ngxwasm: SharedDict.incr("text"): the stored value is not a signed 32-bit integer';
+export const SHARED_DICT_KEY_TOO_LONG_LINE = "keys must be 1..256 bytes";

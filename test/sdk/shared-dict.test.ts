@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Host, type Guest } from "../../host/index.js";
 import { buildGuest } from "../support/guests.js";
+import { SHARED_DICT_INCR_TEXT_LINE, SHARED_DICT_KEY_TOO_LONG_LINE, SHARED_DICT_LINES } from "./expected.js";
 import { lines } from "./lines.js";
 
 describe("sdk shared dict", () => {
@@ -15,26 +16,7 @@ describe("sdk shared dict", () => {
     host.shm.set("from-host", "hello");
     const r = await host.run(guest, { phase: "content" });
     expect(r.ok).toBe(true);
-    expect(lines(r.body)).toEqual({
-      set: "true",
-      get: '"v1"',
-      exists: "true",
-      "add-existing": "false",
-      "add-new": "true",
-      "replace-missing": "false",
-      "replace-existing": "true",
-      "get-after-replace": '"v3"',
-      "exists-after-delete": "false",
-      "get-missing": "null",
-      "incr-new": "1",
-      "incr-again": "6",
-      "incr-init": "11",
-      "incr-to-minus-2": "-2",
-      bytes: "0.ff.80.7.",
-      setex: "true",
-      long: "5000",
-      "host-set": '"hello"',
-    });
+    expect(lines(r.body)).toEqual(SHARED_DICT_LINES);
     expect(host.shm.get("counter")).toBe("6");
     expect(host.shm.get("fresh")).toBe("f");
     expect(host.shm.get("k")).toBeUndefined();
@@ -50,12 +32,12 @@ describe("sdk shared dict", () => {
   it("incr on a non-integer aborts with a message naming the key", async () => {
     const r = await host.run(guest, { phase: "content", export: "on_incr_text" });
     expect(r.ok).toBe(false);
-    expect(r.logs.map((l) => l.message).join("\n")).toContain('ngxwasm: SharedDict.incr("text"): the stored value is not a signed 32-bit integer');
+    expect(r.logs.map((l) => l.message).join("\n")).toContain(SHARED_DICT_INCR_TEXT_LINE);
   });
 
   it("a key over 256 bytes aborts before reaching the host", async () => {
     const r = await host.run(guest, { phase: "content", export: "on_key_too_long" });
     expect(r.ok).toBe(false);
-    expect(r.logs.map((l) => l.message).join("\n")).toContain("keys must be 1..256 bytes");
+    expect(r.logs.map((l) => l.message).join("\n")).toContain(SHARED_DICT_KEY_TOO_LONG_LINE);
   });
 });
