@@ -6,7 +6,10 @@
 //
 // nginx:  wasm_shm_zone guests 1m;
 //         location /private/ { access_by_wasm auth.wasm on_access; proxy_pass http://backend; }
-// Register a token from another guest (or a test): SharedDict.set("token:s3cret", "alice").
+// Register a token from another guest, a test (SharedDict.set("token:s3cret",
+// "alice")), or this guest's on_register, an admin endpoint to keep private:
+//         location = /auth/register { allow 127.0.0.1; deny all; content_by_wasm auth.wasm on_register; }
+//   curl -X POST 'localhost:18080/auth/register?token=s3cret&user=alice'
 import { handle, log, Request, Response, SharedDict } from "../../sdk";
 
 const BEARER = "Bearer ";
@@ -39,4 +42,29 @@ function access(): void {
 
 export function on_access(): i32 {
   return handle(access);
+}
+
+/** `POST ?token=T&user=U`: store `token:T` → U (201), for on_access to find. */
+function register(): void {
+  if (Request.method() != "POST") {
+    Response.setHeader("Allow", "POST");
+    Response.exit(405, "POST ?token=…&user=…\n");
+    return;
+  }
+  const token = Request.query("token");
+  const user = Request.query("user");
+  if (token === null || user === null || token.length == 0 || token.length > 200 || user.length == 0) {
+    Response.exit(400, "needs ?token=… (1 to 200 characters) and &user=…\n");
+    return;
+  }
+  if (!SharedDict.set("token:" + token, user)) {
+    Response.exit(507, "the shared dict cannot store it\n");
+    return;
+  }
+  Response.setStatus(201);
+  Response.say("registered a token for " + user);
+}
+
+export function on_register(): i32 {
+  return handle(register);
 }

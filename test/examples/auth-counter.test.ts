@@ -34,6 +34,20 @@ describe("guests/auth", () => {
     expect(r.fellThrough).toBe(true);
     expect(r.requestHeaders["x-user"]).toBe("alice");
   });
+
+  it("on_register stores a token (POST ?token=…&user=…), which on_access then accepts", async () => {
+    const register = (method: string, uri: string) => host.run(guest, { phase: "content", export: "on_register", request: { method, uri } });
+    const ok = await register("POST", "/auth/register?token=t%C3%B8ken&user=bob");
+    expect(ok.ok).toBe(true);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toBe("registered a token for bob\n");
+    expect(host.shm.get("token:tøken")).toBe("bob");
+    const r = await host.run(guest, { phase: "access", request: { headers: { Authorization: "Bearer tøken" } } });
+    expect(r.requestHeaders["x-user"]).toBe("bob");
+    expect((await register("GET", "/auth/register?token=a&user=b")).status).toBe(405);
+    expect((await register("POST", "/auth/register?token=a")).status).toBe(400);
+    expect((await register("POST", `/auth/register?token=${"x".repeat(201)}&user=b`)).status).toBe(400);
+  });
 });
 
 describe("guests/counter", () => {

@@ -1,7 +1,7 @@
 // The example guests in the real packaged nginx with the project's module
 // (built by the harness when missing): the same .wasm files the in-process
-// tests use. Guests needing the shared dict or subrequests are covered
-// in-process only (test/examples/*.test.ts).
+// tests use. Guests needing subrequests (aggregate) are covered in-process
+// only (test/examples/*.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
 import { buildGuest } from "../support/guests.js";
@@ -15,10 +15,13 @@ describe("example guests in nginx", () => {
     const echo = ngx.addGuest("echo", await buildGuest("guests/echo"));
     const rewrite = ngx.addGuest("rewrite", await buildGuest("guests/rewrite"));
     const uppercase = ngx.addGuest("uppercase", await buildGuest("guests/uppercase"));
+    const auth = ngx.addGuest("auth", await buildGuest("guests/auth"));
+    const counter = ngx.addGuest("counter", await buildGuest("guests/counter"));
     ngx.addFile("html/static/hello.txt", "héllo wörld, straße ✓\n".repeat(100));
     ngx.addFile("html/static/logo.bin", "binary ünchanged");
     await ngx.start(`
     include /etc/nginx/mime.types;
+    wasm_shm_zone examples 1m;
     server {
         listen ${ngx.listen()};
         location = /hello { content_by_wasm ${hello} on_content; }
@@ -33,6 +36,13 @@ describe("example guests in nginx", () => {
             header_filter_by_wasm ${uppercase} on_header;
             body_filter_by_wasm   ${uppercase} on_body;
         }
+        location = /private {
+            access_by_wasm ${auth} on_access;
+            alias html/static/logo.bin;
+            add_header X-User $http_x_user always;
+        }
+        location = /auth/register { content_by_wasm ${auth} on_register; }
+        location /counter/ { content_by_wasm ${counter} on_content; }
     }`);
   });
 
@@ -86,5 +96,31 @@ describe("example guests in nginx", () => {
     expect(res.headers["content-length"]).toBeUndefined();
     const bin = await ngx.get("/static/logo.bin");
     expect(bin.text).toBe("binary ünchanged");
+  });
+
+  it("auth: 401 without a registered bearer token; a token registered through on_register lets the request through with X-User", async () => {
+    for (const headers of [{}, { Authorization: "Basic Zm9vOmJhcg==" }, { Authorization: "Bearer s3cret" }]) {
+      const res = await ngx.get("/private", headers);
+      expect(res.status).toBe(401);
+      expect(res.headers["www-authenticate"]).toBe("Bearer");
+      expect(res.text).toBe("unauthorized\n");
+    }
+    const reg = await ngx.fetch("/auth/register?token=s3cret&user=alice", { method: "POST" });
+    expect(reg.status).toBe(201);
+    expect(reg.text).toBe("registered a token for alice\n");
+    const res = await ngx.get("/private", { Authorization: "Bearer s3cret" });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("binary ünchanged");
+    expect(res.headers["x-user"]).toBe("alice");
+    expect((await ngx.get("/private", { Authorization: "Bearer other" })).status).toBe(401);
+  });
+
+  it("counter counts hits per path across requests in the shared zone and resets on DELETE", async () => {
+    const hit = async (path: string, method = "GET") => JSON.parse((await ngx.fetch(path, { method })).text);
+    expect(await hit("/counter/a")).toEqual({ path: "/counter/a", hits: 1 });
+    expect(await hit("/counter/a")).toEqual({ path: "/counter/a", hits: 2 });
+    expect(await hit("/counter/b")).toEqual({ path: "/counter/b", hits: 1 });
+    expect(await hit("/counter/a", "DELETE")).toEqual({ path: "/counter/a", hits: 0 });
+    expect(await hit("/counter/a")).toEqual({ path: "/counter/a", hits: 1 });
   });
 });
