@@ -6,5 +6,5 @@ export { GuestLoadError, type Guest } from "./load.js";
 export type { TrapKind } from "./traps.js";
 export { Clock, type ClockMode } from "./clock.js";
 export { SharedDict, SHM_ENTRY_OVERHEAD, DEFAULT_SHM_CAPACITY } from "./shared-dict.js";
-export { Metrics } from "./metrics.js";
+export { Metrics, type MetricDeclaration, type MetricDeclarations } from "./metrics.js";
 export type { Phase } from "../host-abi/tables.js";

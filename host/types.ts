@@ -1,13 +1,17 @@
 // The public option and result types of the in-process host.
 
 import type { Phase } from "../host-abi/tables.js";
+import type { MetricDeclarations } from "./metrics.js";
 import type { TrapKind } from "./traps.js";
 
 export interface HostOptions {
   /** the shared dict zone; LRU eviction when its capacity is exceeded (default 1 MiB) */
   shm?: { capacityBytes?: number };
-  /** declared metric names, as `wasm_counter NAME;` / `wasm_gauge NAME;` */
-  metrics?: { counters?: string[]; gauges?: string[] };
+  /**
+   * declared metrics, as `wasm_counter NAME [HELP];` / `wasm_gauge NAME [HELP];`:
+   * a name, or `{ name, help }`; a name may carry labels (`'hits{code="200"}'`)
+   */
+  metrics?: MetricDeclarations;
   /** "manual" freezes time until `host.clock.advance/set` (default "real") */
   clock?: "real" | "manual";
   /** guest memory limit in 64 KiB pages (default 256 = 16 MiB) */
