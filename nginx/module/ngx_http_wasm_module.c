@@ -119,6 +119,34 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       0,
       NULL },
 
+    { ngx_string("wasm_metrics_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_metrics_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("wasm_counter"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_wasm_metric_declare,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("wasm_gauge"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_wasm_metric_declare,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      1,
+      NULL },
+
+    { ngx_string("wasm_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_wasm_metrics_serve,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -349,6 +377,10 @@ ngx_http_wasm_postconfiguration(ngx_conf_t *cf)
     wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
 
     if (ngx_http_wasm_shm_check_guests(cf, wmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_wasm_metrics_init(cf, wmcf) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -105,11 +105,15 @@ typedef struct {
 } ngx_http_wasm_handler_t;
 
 
+typedef struct ngx_http_wasm_metrics_s  ngx_http_wasm_metrics_t;
+
+
 typedef struct {
     ngx_str_t                  cache_path;
     ngx_array_t                guests;        /* ngx_http_wasm_guest_t * */
     ngx_uint_t                 phases;        /* bits of configured phases */
     ngx_shm_zone_t            *shm_zone;      /* wasm_shm_zone, or NULL */
+    ngx_http_wasm_metrics_t   *metrics;       /* declared metrics, or NULL */
     unsigned                   cache_ready:1;
 } ngx_http_wasm_main_conf_t;
 
@@ -291,6 +295,22 @@ int32_t ngx_http_wasm_shm_incr(ngx_http_wasm_instance_t *wi, u_char *key,
     size_t key_len, int32_t delta);
 int32_t ngx_http_wasm_shm_delete(ngx_http_wasm_instance_t *wi, u_char *key,
     size_t key_len);
+
+/* ngx_http_wasm_api_metrics.c: directives, zone, exposition, metric_* */
+char *ngx_http_wasm_metrics_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_wasm_metric_declare(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_wasm_metrics_serve(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_wasm_metrics_init(ngx_conf_t *cf,
+    ngx_http_wasm_main_conf_t *wmcf);
+int32_t ngx_http_wasm_metric_counter_inc(ngx_http_wasm_instance_t *wi,
+    u_char *name, size_t name_len, int32_t delta);
+int32_t ngx_http_wasm_metric_gauge_set(ngx_http_wasm_instance_t *wi,
+    u_char *name, size_t name_len, int32_t value);
+int32_t ngx_http_wasm_metric_gauge_add(ngx_http_wasm_instance_t *wi,
+    u_char *name, size_t name_len, int32_t delta);
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

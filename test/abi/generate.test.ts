@@ -61,7 +61,7 @@ describe("host-abi", () => {
     expect(Object.keys(fresh).sort()).toEqual(["host-abi/hosts-table.ts", "host-abi/hosts.md", "host-abi/ngx_wasm_hosts.h"]);
     for (const path of Object.keys(fresh)) expect(renderAll(abi)[path]).toBe(fresh[path]);
     const changed = structuredClone(hosts);
-    changed.hosts.find((h) => h.name === "nginx")!.areas.push("metrics");
+    changed.hosts.find((h) => h.name === "nginx")!.areas.push("subrequest");
     const stale = renderHostFiles(abi, changed);
     for (const path of Object.keys(fresh)) expect(stale[path], path).not.toBe(fresh[path]);
   });
@@ -109,7 +109,7 @@ describe("host-abi", () => {
     expect(hosts.default).toBe("nginx");
     const by = Object.fromEntries(hosts.hosts.map((h) => [h.name, h]));
     expect(Object.keys(by)).toEqual(["nginx", "ngx_wasm", "ts"]);
-    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "yield"]);
+    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "metrics", "yield"]);
     expect(by.ngx_wasm!.areas).toEqual(Object.keys(abi.areas));
     expect(by.ngx_wasm!.phases).toEqual(abi.phases.map((p) => p.name).filter((p) => p !== "access"));
     expect(by.ts!.areas).toEqual(Object.keys(abi.areas));
