@@ -1,10 +1,13 @@
 // Counters and gauges in the metrics zone, served in Prometheus text format by
-// a location with `wasm_metrics;`.
+// a location with `wasm_metrics;`. A name is a series as nginx.conf declares
+// it, labels included: `wasm_counter 'responses_total{class="2xx"}';` is
+// `Counter.inc('responses_total{class="2xx"}')`, byte for byte.
 import { ngx_wasm_metric_counter_inc, ngx_wasm_metric_gauge_add, ngx_wasm_metric_gauge_set } from "./raw";
 import { ptr, utf8 } from "./internal/buffer";
 import { check } from "./internal/errors";
 
-const UNDECLARED = "is it declared in nginx.conf (`wasm_counter NAME;` / `wasm_gauge NAME;` with a `wasm_metrics_zone`)?";
+const UNDECLARED =
+  "is it declared in nginx.conf (`wasm_counter NAME;` / `wasm_gauge NAME;` with a `wasm_metrics_zone`), labels and all, written exactly as there?";
 
 /**
  * Counters: monotonically increasing, shared by all workers; declare each with
@@ -15,6 +18,8 @@ const UNDECLARED = "is it declared in nginx.conf (`wasm_counter NAME;` / `wasm_g
  *
  * ```ts
  * Counter.inc("requests_total");
+ * // labels: the series exactly as declared, `wasm_counter 'responses_total{class="2xx"}';`
+ * Counter.inc('responses_total{class="' + (Response.status() / 100).toString() + 'xx"}');
  * ```
  */
 export namespace Counter {
