@@ -43,6 +43,8 @@ LOCATION[auth]=/auth;           PHASES[auth]=access:on_access
 EXTRA[auth]='default_type text/plain;
 alias html/static/sample.txt;'
 CURL[auth]="curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
+LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
+CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
 
 # Snippets of the examples are regenerated below; drop the old ones first (an
 # interrupted run may have left one behind). A tree that is still broken
