@@ -41,8 +41,11 @@ alias html/static/sample.txt;'
 CURL[uppercase]="curl -i $BASE_URL/uppercase   # html/static/sample.txt, upper-cased"
 LOCATION[auth]=/auth;           PHASES[auth]=access:on_access
 EXTRA[auth]='default_type text/plain;
-alias html/static/sample.txt;'
-CURL[auth]="curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
+alias html/static/sample.txt;
+add_header X-User $http_x_user always;'
+CURL[auth]="curl -i $BASE_URL/auth   # 401; then register a token (POST, loopback only) and use it:
+  curl -i -X POST '$BASE_URL/auth/register?token=s3cret&user=alice'; curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
+CURL[counter]="curl -s $BASE_URL/counter/a   # {\"path\":\"/counter/a\",\"hits\":1}, then 2, 3, …; DELETE resets it"
 LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
 CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
 
@@ -50,6 +53,7 @@ CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   
 # interrupted run may have left one behind). A tree that is still broken
 # (a snippet installed by hand) would make every guest look unsupported.
 for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf"; done
+rm -f "$TREE/conf.d/auth-register.conf"   # auth's second location (below)
 "${NGX[@]}" -t -q 2>/dev/null || { "${NGX[@]}" -t -q || true; die "nginx -t fails before installing anything: fix $TREE/conf.d/ first"; }
 
 installed=()
@@ -85,6 +89,18 @@ for wasm in "$GUESTS_DIR"/*.wasm; do
   fi
   installed+=("$name")
 done
+
+# auth's tokens are registered through its on_register handler: a second
+# location for the same module, an admin endpoint open to loopback only.
+if [[ " ${installed[*]} " == *" auth "* ]]; then
+  if ! node "$ROOT/bin/ngxwasm.js" install "$GUESTS_DIR/auth.wasm" --host nginx --tree "$TREE" \
+         --name auth-register --location /auth/register --phase content:on_register \
+         --directive "allow 127.0.0.1" --directive "deny all" >/dev/null \
+     || ! "${NGX[@]}" -t -q 2>/dev/null; then
+    echo "not serving auth's /auth/register: install or nginx -t refused it"
+    rm -f "$TREE/conf.d/auth-register.conf" "$TREE/wasm/auth-register.wasm"
+  fi
+fi
 
 running_pid() {
   local pid

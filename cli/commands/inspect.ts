@@ -157,7 +157,7 @@ ${hostsHelp()}
 
 Examples:
   $ ngxwasm inspect build/hello.wasm
-  $ ngxwasm inspect build/counter.wasm --host ts
+  $ ngxwasm inspect build/aggregate.wasm --host ts
   $ ngxwasm inspect build/hello.wasm --json | jq .phases`,
     )
     .action(async (file: string, options: InspectCommandOptions) => finish(await runInspect(file, options)));

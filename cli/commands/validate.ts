@@ -60,7 +60,7 @@ Examples:
   $ ngxwasm validate build/hello.wasm
   $ ngxwasm validate build/hello.wasm --export on_content --phase content
   $ ngxwasm validate build/logger.wasm -e on_log -p log
-  $ ngxwasm validate build/counter.wasm --host ts     # uses the shared dict`,
+  $ ngxwasm validate build/aggregate.wasm --host ts   # uses subrequests`,
     )
     .action(async (file: string, options: ValidateCommandOptions) => finish(await runValidate(file, options)));
 }
