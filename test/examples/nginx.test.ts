@@ -99,7 +99,8 @@ describe("example guests in nginx", () => {
   });
 
   it("auth: 401 without a registered bearer token; a token registered through on_register lets the request through with X-User", async () => {
-    for (const headers of [{}, { Authorization: "Basic Zm9vOmJhcg==" }, { Authorization: "Bearer s3cret" }]) {
+    const attempts: Record<string, string>[] = [{}, { Authorization: "Basic Zm9vOmJhcg==" }, { Authorization: "Bearer s3cret" }];
+    for (const headers of attempts) {
       const res = await ngx.get("/private", headers);
       expect(res.status).toBe(401);
       expect(res.headers["www-authenticate"]).toBe("Bearer");
