@@ -1569,7 +1569,6 @@ ngx_http_wasm_has_imports(ngx_http_wasm_info_t *info)
 }
 
 
-
 /*
  * The first import of a function of an ABI area (NGX_WASM_AREA_*), NULL when
  * none: for checks that depend on other directives (wasm_shm_zone)
