@@ -45,7 +45,7 @@ typedef struct {
     ngx_rbtree_t               rbtree;
     ngx_rbtree_node_t          sentinel;
     ngx_queue_t                lru;        /* most recently used first */
-    ngx_uint_t                 max_pages;  /* the free pages of the empty zone */
+    ngx_uint_t                 max_pages;  /* free pages of the empty zone */
 } ngx_http_wasm_shm_sh_t;
 
 
@@ -63,7 +63,7 @@ typedef enum {
 } ngx_http_wasm_shm_mode_e;
 
 
-/* expired entries a write removes from the LRU end, besides the ones it meets */
+/* expired entries a write removes from the LRU end, besides those it meets */
 #define NGX_HTTP_WASM_SHM_EXPIRE_ON_WRITE  2
 
 /* the smallest zone: the slab pool's header and page table, our header, room */
@@ -288,7 +288,7 @@ ngx_http_wasm_shm_check_guests(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
 }
 
 
-/* ------------------------------------------------------------------ the dict */
+/* ----------------------------------------------------------------- the dict */
 
 
 static uint64_t
