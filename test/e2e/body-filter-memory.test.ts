@@ -300,4 +300,8 @@ describe("body filters stream in bounded memory", () => {
       await ngx.waitForLog(line("on_exhaust", "body_filter"), mark);
     });
   });
+
+  it("nginx logged no alert or crit (e.g. \"zero size buf\") for any of these transfers", () => {
+    expect(ngx.errorLog()).not.toMatch(/\[(alert|crit|emerg)\]/);
+  });
 });
