@@ -28,7 +28,7 @@ volatile sig_atomic_t  ngx_http_wasm_in_guest;
 volatile sig_atomic_t  ngx_http_wasm_in_host;
 volatile sig_atomic_t  ngx_http_wasm_time_up;
 
-/* why memory.grow last refused during the current call, for the log */
+/* why the current call's most recent memory.grow was refused, for the log */
 #define NGX_HTTP_WASM_GROW_AT_LIMIT     1
 #define NGX_HTTP_WASM_GROW_NO_MEMORY    2
 
@@ -157,9 +157,10 @@ ngx_http_wasm_trap_reason(wasm_rt_trap_t trap)
 
 
 /*
- * Why the current (or last) guest call could not grow its memory, or NULL:
- * a guest that hits the limit usually traps ("unreachable executed", from
- * AssemblyScript's allocator), and the log line should say why.
+ * Why the current (or last) guest call's most recent memory.grow was
+ * refused, or NULL: a guest that hits the limit usually traps ("unreachable
+ * executed", from AssemblyScript's allocator), and the log line should say
+ * why.
  */
 const char *
 ngx_http_wasm_memory_note(void)
@@ -376,6 +377,9 @@ wasm_rt_grow_memory(wasm_rt_memory_t *mem, uint32_t delta)
     mem->data = data;
     mem->pages = old + delta;
     mem->size = mem->pages * NGX_HTTP_WASM_PAGE_SIZE;
+
+    /* a guest that got its memory after all did not fail for want of it */
+    ngx_http_wasm_grow_refused = 0;
 
     ngx_http_wasm_host_leave();
 
