@@ -145,6 +145,7 @@ describe("body filters stream in bounded memory", () => {
     const m = ngx.addGuest("body-memory", await watGuest("body-memory"));
     const uppercase = ngx.addGuest("uppercase", await buildGuest("guests/uppercase"));
     const sdkFilter = ngx.addGuest("sdk-body-filter", await buildGuest("test/guests/sdk-body-filter"));
+    const hog = ngx.addGuest("sdk-memory-hog", await buildGuest("test/guests/sdk-memory-hog"));
     bigPath = join(ngx.prefix, "html", "big.txt");
     expected = writeBigFile(bigPath);
     ngx.addFile("html/small.txt", "small body\n");
@@ -180,6 +181,8 @@ describe("body filters stream in bounded memory", () => {
         location = /exhaust/content  { content_by_wasm ${m} on_exhaust; }
         location = /exhaust/header   { proxy_pass ${up}/small; header_filter_by_wasm ${m} on_exhaust; }
         location = /exhaust/body     { proxy_pass ${up}/big; body_filter_by_wasm ${m} on_exhaust; }
+        location = /exhaust/sdk      { content_by_wasm ${hog} on_content; }
+        location = /exhaust/sdk-body { proxy_pass ${up}/small; body_filter_by_wasm ${hog} on_body; }
     }`);
     const workers = ngx.workerPids();
     expect(workers).toHaveLength(1);
@@ -270,9 +273,9 @@ describe("body filters stream in bounded memory", () => {
   }, 300_000);
 
   describe("a guest that exhausts its memory", () => {
-    const line = (exportName: string, phase: string): RegExp =>
+    const line = (exportName: string, phase: string, guest = "body-memory"): RegExp =>
       new RegExp(
-        `\\[error\\].*wasm: guest "[^"]*body-memory\\.wasm" export "${exportName}" \\(phase ${phase}\\) ` +
+        `\\[error\\].*wasm: guest "[^"]*${guest}\\.wasm" export "${exportName}" \\(phase ${phase}\\) ` +
           `trapped: memory limit \\(16 MiB\\) reached, then: unreachable executed`,
       );
 
@@ -298,6 +301,17 @@ describe("body filters stream in bounded memory", () => {
       expect(t.error).toBeDefined();
       expect(t.length).toBeLessThan(expected.length);
       await ngx.waitForLog(line("on_exhaust", "body_filter"), mark);
+    });
+
+    it("an SDK guest allocating in a loop: 500 in the content phase, a cut response in a body filter, both logged so", async () => {
+      let mark = ngx.logSize();
+      const res = await ngx.get("/exhaust/sdk");
+      expect(res.status).toBe(500);
+      await ngx.waitForLog(line("on_content", "content", "sdk-memory-hog"), mark);
+      mark = ngx.logSize();
+      const t = await streamGet(ngx.url("/exhaust/sdk-body"), worker);
+      expect(t.error).toBeDefined();
+      await ngx.waitForLog(line("on_body", "body_filter", "sdk-memory-hog"), mark);
     });
   });
 
