@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
 # Build ngx_http_wasm_module.so for Debian's nginx (nginx-dev's source tree).
-#   bash nginx/module/build.sh <outdir>
-# Incremental: the source tree is copied once to build/nginx-src, configure
-# runs again only when `config` (or this script's flags) changed, and make
-# rebuilds only what changed.
+#   bash nginx/module/build.sh <outdir>           the module (build/nginx-src)
+#   bash nginx/module/build.sh <outdir> --asan    the same module built with
+#       AddressSanitizer, in its own tree (build/nginx-src-asan), for nginx
+#       started with LD_PRELOAD=libasan.so (see nginx/module/README.md)
+# Incremental: the source tree is copied once, configure runs again only when
+# `config` (or this script's flags) changed, and make rebuilds only what
+# changed.
 set -euo pipefail
 
-out=${1:?usage: build.sh <outdir>}
+out=${1:?usage: build.sh <outdir> [--asan]}
+asan=0
+case "${2:-}" in
+  "") ;;
+  --asan) asan=1 ;;
+  *) echo "usage: build.sh <outdir> [--asan]" >&2; exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-src=$root/build/nginx-src
 
 # warnings are errors (nginx adds -Werror); -Wextra on top of nginx's -W -Wall
-configure_flags=(--with-compat --with-cc-opt=-Wextra "--add-dynamic-module=$here")
+if [ "$asan" = 1 ]; then
+  # A separate tree: configuring build/nginx-src with other flags would
+  # rebuild the module everyone else's tests load. Only the module's objects
+  # are instrumented (`make modules`); the packaged nginx is not, so nginx
+  # must run with LD_PRELOAD of libasan, which then intercepts malloc/free
+  # and longjmp for everything. --with-compat keeps the module's signature
+  # that of Debian's nginx: the sanitizer flags do not enter it.
+  src=$root/build/nginx-src-asan
+  configure_flags=(--with-compat "--with-cc-opt=-Wextra -fsanitize=address -fno-omit-frame-pointer"
+                   --with-ld-opt=-fsanitize=address "--add-dynamic-module=$here")
+else
+  src=$root/build/nginx-src
+  configure_flags=(--with-compat --with-cc-opt=-Wextra "--add-dynamic-module=$here")
+fi
 
 if [ ! -x "$src/configure" ]; then
   rm -rf "$src.tmp"
