@@ -12,8 +12,8 @@
 // process group, so a crashed test run can still kill master and workers.
 // Prefixes (config, error.log, compiled guests) stay for post-mortems and are
 // swept an hour later by the next create().
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { connect, createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -24,6 +24,8 @@ const execFileP = promisify(execFile);
 
 export const NGINX_BIN = process.env.NGINX ?? (existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx");
 export const MODULE_SO = join(projectRoot(), "build", "module", "ngx_http_wasm_module.so");
+/** The AddressSanitizer build of the module (`build.sh build/module-asan --asan`); see ensureAsanModule. */
+export const MODULE_ASAN_SO = join(projectRoot(), "build", "module-asan", "ngx_http_wasm_module.so");
 const TESTS_DIR = join(projectRoot(), "build", "nginx-tests");
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it for nginx). */
@@ -75,6 +77,83 @@ export function ensureModule(): Promise<void> {
     }
   })();
   return moduleBuilt;
+}
+
+let asanModuleBuilt: Promise<void> | undefined;
+
+/**
+ * Bring build/module-asan/ngx_http_wasm_module.so up to date: the module
+ * built with -fsanitize=address in its own nginx tree (build/nginx-src-asan,
+ * so build/nginx-src, which ensureModule() uses, is never reconfigured).
+ * Its own lock: the two builds touch different trees. The first build takes
+ * ~10 s (copy + configure + compile), later ones only what changed.
+ */
+export function ensureAsanModule(): Promise<void> {
+  asanModuleBuilt ??= (async () => {
+    const lock = join(projectRoot(), "build", "module-asan.lock");
+    mkdirSync(dirname(lock), { recursive: true });
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      try {
+        mkdirSync(lock);
+        break;
+      } catch {
+        const held = statSync(lock, { throwIfNoEntry: false });
+        if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+        await sleep(200);
+      }
+    }
+    try {
+      await execFileP("bash", ["nginx/module/build.sh", "build/module-asan", "--asan"], { cwd: projectRoot(), maxBuffer: 64 << 20 });
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`building the ASan nginx module failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  })();
+  return asanModuleBuilt;
+}
+
+let libasanPath: string | undefined;
+
+/**
+ * The shared libasan of the cc that builds the module (Debian 12's gcc 12:
+ * /usr/lib/x86_64-linux-gnu/libasan.so.8, package libasan8), or $LIBASAN.
+ * The packaged nginx is not instrumented, so the runtime has to come first
+ * in the process: LD_PRELOAD.
+ */
+export function libasan(): string {
+  if (libasanPath) return libasanPath;
+  const fromEnv = process.env.LIBASAN;
+  if (fromEnv) return (libasanPath = fromEnv);
+  // cc names its development symlink (…/gcc/x86_64-linux-gnu/12/libasan.so); resolve it to the runtime
+  const named = execFileSync("cc", ["-print-file-name=libasan.so"], { encoding: "utf8" }).trim();
+  if (!named.startsWith("/") || !existsSync(named)) throw new Error(`cc does not know libasan.so (${named}): install libasan8`);
+  return (libasanPath = realpathSync(named));
+}
+
+/**
+ * The environment for an uninstrumented program (the packaged nginx) that
+ * loads ASan-instrumented code: the test process's, plus libasan preloaded
+ * and ASAN_OPTIONS writing each report to `<logPath>.<pid>`.
+ * Leak detection is off: nginx frees its cycle and pools only partly at
+ * exit, by design (the process ends anyway), so LeakSanitizer would report
+ * every worker; use-after-free, heap overflows and double or invalid frees
+ * are what the fault campaign is after. abort_on_error=0: a report ends the
+ * process with exit code 1 (no core dump), which the master logs as
+ * "exited with code 1" before it starts another worker.
+ * The tools the module spawns at configuration time (wasm2c, cc) inherit
+ * the preload, harmlessly: they are not instrumented and only run on ASan's
+ * allocator.
+ */
+export function asanEnv(logPath: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LD_PRELOAD: libasan(),
+    ASAN_OPTIONS: `log_path=${logPath}:detect_leaks=0:abort_on_error=0`,
+  };
 }
 
 // ------------------------------------------------------------------ HTTP client
@@ -144,6 +223,12 @@ export interface NginxOptions {
   module?: boolean;
   /** Directives for the main (top-level) context. */
   main?: string;
+  /**
+   * Load the AddressSanitizer build of the module (MODULE_ASAN_SO) and run
+   * nginx (and `nginx -t`) with LD_PRELOAD=libasan and ASAN_OPTIONS that
+   * write reports to <prefix>/asan.<pid>: read them with asanReports().
+   */
+  asan?: boolean;
 }
 
 export interface CommandResult {
@@ -202,7 +287,7 @@ export class Nginx {
 
   /** A fresh prefix under build/nginx-tests/<label>-XXXXXX and free ports; builds the module if needed. */
   static async create(label: string, options: NginxOptions = {}): Promise<Nginx> {
-    if (options.module ?? true) await ensureModule();
+    if (options.module ?? true) await (options.asan ? ensureAsanModule() : ensureModule());
     mkdirSync(TESTS_DIR, { recursive: true });
     sweepOldPrefixes();
     const prefix = mkdtempSync(join(TESTS_DIR, `${label}-`));
@@ -252,7 +337,7 @@ export class Nginx {
 
   /** The full generated configuration around `http` (the inside of the http block). */
   renderConfig(http: string): string {
-    const moduleLine = this.options.module ?? true ? `load_module ${MODULE_SO};\n` : "";
+    const moduleLine = this.options.module ?? true ? `load_module ${this.options.asan ? MODULE_ASAN_SO : MODULE_SO};\n` : "";
     const userLine = process.getuid?.() === 0 ? "user root;\n" : "";
     return `# generated by test/support/nginx.ts
 ${moduleLine}${userLine}daemon off;
@@ -285,6 +370,19 @@ ${http}
     return this;
   }
 
+  /** The environment nginx runs with: the test process's, plus asanEnv() under `asan`. */
+  env(): NodeJS.ProcessEnv {
+    return this.options.asan ? asanEnv(join(this.prefix, "asan")) : process.env;
+  }
+
+  /** Under `asan`: the reports AddressSanitizer wrote (<prefix>/asan.*), one string per file; [] when clean. */
+  asanReports(): string[] {
+    return readdirSync(this.prefix)
+      .filter((f) => f.startsWith("asan."))
+      .sort()
+      .map((f) => `${f}:\n${readFileSync(join(this.prefix, f), "utf8")}`);
+  }
+
   private args(...extra: string[]): string[] {
     return ["-p", `${this.prefix}/`, "-c", "nginx.conf", ...extra];
   }
@@ -292,7 +390,7 @@ ${http}
   /** `nginx -t` on the current configuration. */
   async test(): Promise<CommandResult> {
     try {
-      const { stdout, stderr } = await execFileP(NGINX_BIN, this.args("-t"), { timeout: 120_000 });
+      const { stdout, stderr } = await execFileP(NGINX_BIN, this.args("-t"), { timeout: 120_000, env: this.env() });
       return { ok: true, output: stdout + stderr };
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
@@ -309,7 +407,7 @@ ${http}
     this.stderr = "";
     // -e: messages logged while the configuration is read (the module's compile
     // notices, emerg lines) go to the same error.log as everything after.
-    const child = spawn(NGINX_BIN, this.args("-e", "error.log"), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(NGINX_BIN, this.args("-e", "error.log"), { detached: true, stdio: ["ignore", "pipe", "pipe"], env: this.env() });
     child.stdout!.on("data", (c: Buffer) => (this.stderr += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (this.stderr += c.toString()));
     this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
@@ -379,6 +477,13 @@ ${http}
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return { utime: Number(fields[11]), stime: Number(fields[12]) };
+  }
+
+  /** Resident set size (VmRSS, KiB) of a process, from /proc/<pid>/status. */
+  rssKiB(pid: number): number {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
+    return Number(m[1]);
   }
 
   /** A file under the prefix (e.g. an access log), "" when it does not exist yet. */
