@@ -1,0 +1,212 @@
+// The fault matrix: every way a guest can fail at request time (FAULTS in
+// fault-guest.ts) × every phase the module runs guests in, through real
+// nginx, once with the module and once with its AddressSanitizer build.
+// Each cell asserts what the client sees, exactly one error-log line
+// naming the guest file, export, phase and the kind of failure, the same
+// worker (no crash, no respawn) and the next request served; the ASan run
+// ends with zero sanitizer reports.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MODULE_ASAN_SO, Nginx, asanEnv, libasan, rawHttp } from "../support/nginx.js";
+import { FAULTS, MAX_INVOCATIONS, PHASES, faultGuest, type Phase } from "./fault-guest.js";
+
+const GUEST = "wasm/faults.wasm";
+
+/** The location (or server, for server_rewrite) body that runs `exp` in `phase`. */
+function cellConfig(phase: Phase, exp: string): string {
+  switch (phase) {
+    case "server_rewrite":
+      return `server_rewrite_by_wasm ${GUEST} ${exp}; location / { content_by_wasm ${GUEST} ok; }`;
+    case "rewrite":
+      return `rewrite_by_wasm ${GUEST} ${exp}; return 200 "unreached\\n";`;
+    case "access":
+      return `access_by_wasm ${GUEST} ${exp}; content_by_wasm ${GUEST} ok;`;
+    case "content":
+      return `content_by_wasm ${GUEST} ${exp};`;
+    case "header_filter":
+      return `return 200 "body\\n"; header_filter_by_wasm ${GUEST} ${exp};`;
+    case "body_filter":
+      return `return 200 "body\\n"; body_filter_by_wasm ${GUEST} ${exp};`;
+    case "log":
+      return `return 200 "logged\\n"; log_by_wasm ${GUEST} ${exp};`;
+  }
+}
+
+/** The http block: a main server with /ok and a location per cell, a server per server_rewrite cell. */
+export function matrixConfig(listen: string): string {
+  const locations: string[] = [];
+  const servers: string[] = [];
+  for (const fault of FAULTS) {
+    // runaway loops stop at 20 ms instead of the 100 ms default
+    const limit = fault.kind === "runaway-loop" ? "wasm_time_limit 20ms; " : "";
+    for (const phase of PHASES) {
+      const body = limit + cellConfig(phase, fault.exportFor(phase));
+      if (phase === "server_rewrite") servers.push(`server { listen ${listen}; server_name ${fault.kind}.server-rewrite; ${body} }`);
+      else locations.push(`location = /${phase}/${fault.kind} { ${body} }`);
+    }
+  }
+  return `
+    wasm_max_invocations ${MAX_INVOCATIONS};
+    server {
+        listen ${listen} default_server;
+        server_name main;
+        location = /ok { content_by_wasm ${GUEST} ok; }
+        location = /big.txt { root html; body_filter_by_wasm ${GUEST} fail_second_chunk; }
+        ${locations.join("\n        ")}
+    }
+    ${servers.join("\n    ")}`;
+}
+
+interface Raw {
+  status: number;
+  head: string;
+  body: string;
+  bytes: number;
+}
+
+/** One request on a fresh connection (Connection: close), as the client receives it. */
+async function raw(port: number, path: string, host = "main"): Promise<Raw> {
+  const bytes = await rawHttp(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+  const text = bytes.toString("latin1");
+  const end = text.indexOf("\r\n\r\n");
+  const head = end < 0 ? text : text.slice(0, end);
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1] ?? 0);
+  return { status, head, body: end < 0 ? "" : text.slice(end + 4), bytes: bytes.length };
+}
+
+const LEVELS = /\[(error|crit|alert|emerg)\]/;
+/** What the master logs when a worker dies: a signal, or exit code 1 after an ASan report. */
+const WORKER_DIED = /exited on signal|exited with code [1-9]/;
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** 256 KiB of text: nginx reads it into the body filter in several chunks. */
+const BIG = "0123456789abcdef".repeat(16 * 1024);
+
+for (const variant of [
+  { name: "module", asan: false },
+  { name: "ASan module", asan: true },
+]) {
+  describe(`fault matrix, ${variant.name}: ${FAULTS.length} faults × ${PHASES.length} phases`, () => {
+    let ngx: Nginx;
+    let worker: number;
+
+    beforeAll(async () => {
+      ngx = await Nginx.create(variant.asan ? "faults-asan" : "faults", { asan: variant.asan });
+      ngx.addFile(GUEST, await faultGuest());
+      ngx.addFile("html/big.txt", BIG);
+      await ngx.start(matrixConfig(ngx.listen()));
+      [worker] = ngx.workerPids();
+      expect((await raw(ngx.port, "/ok")).body).toBe("ok\n");
+    }, 300_000);
+
+    afterAll(async () => {
+      await ngx?.stop();
+    });
+
+    if (variant.asan) {
+      it("the worker runs the ASan module with libasan loaded", () => {
+        const maps = readFileSync(`/proc/${worker}/maps`, "utf8");
+        expect(maps).toContain(libasan());
+        expect(maps).toContain(MODULE_ASAN_SO);
+      });
+
+      it("canary: ASan preloaded into an uninstrumented program reports a double free to log_path", async () => {
+        // what a bug in the module would look like from nginx: the same
+        // preload and options, one report file named <log_path>.<pid>
+        const dir = mkdtempSync(join(tmpdir(), "ngxwasm-asan-canary-"));
+        writeFileSync(join(dir, "canary.c"), "#include <stdlib.h>\nint main(void) { char *volatile p = malloc(8); free(p); free(p); return 0; }\n");
+        await promisify(execFile)("cc", ["-O0", "-o", join(dir, "canary"), join(dir, "canary.c")]);
+        const exit = await promisify(execFile)(join(dir, "canary"), [], { env: asanEnv(join(dir, "asan")) }).then(
+          () => 0,
+          (e: { code?: number }) => e.code,
+        );
+        expect(exit).toBe(1);
+        const reports = readdirSync(dir).filter((f) => f.startsWith("asan."));
+        expect(reports).toHaveLength(1);
+        expect(readFileSync(join(dir, reports[0]!), "utf8")).toMatch(/ERROR: AddressSanitizer: attempting double-free/);
+      });
+    }
+
+    for (const phase of PHASES) {
+      for (const fault of FAULTS) {
+        const exp = fault.exportFor(phase);
+        it(`${phase} × ${fault.kind}`, async () => {
+          const mark = ngx.logSize();
+          const res =
+            phase === "server_rewrite"
+              ? await raw(ngx.port, "/", `${fault.kind}.server-rewrite`)
+              : await raw(ngx.port, `/${phase}/${fault.kind}`);
+
+          if (phase === "log") {
+            // the response was complete before the log phase ran
+            expect(res.status).toBe(200);
+            expect(res.body).toBe("logged\n");
+          } else if (phase === "body_filter") {
+            // the response is cut: nginx closes the connection. The header
+            // waits in nginx's output buffer for the first body bytes (it is
+            // under postpone_output), so the client gets nothing at all.
+            expect(res.bytes).toBe(0);
+          } else {
+            expect(res.status).toBe(500);
+          }
+
+          // the guest's path as nginx resolved it against the prefix; nginx
+          // adds " while logging request" to lines of the log phase
+          const want = `wasm: guest "${ngx.prefix}/${GUEST}" export "${exp}" (phase ${phase}) ${fault.logFor(phase)}${
+            phase === "log" ? " while logging request" : ""
+          }, client: `;
+          const line = await ngx.waitForLog(new RegExp(escapeRe(want)), mark);
+
+          // the same worker serves the next request
+          const next = await raw(ngx.port, "/ok");
+          expect(next.status).toBe(200);
+          expect(next.body).toBe("ok\n");
+          expect(ngx.workerPids()).toEqual([worker]);
+
+          const log = ngx.errorLogSince(mark);
+          expect(log).not.toMatch(WORKER_DIED);
+          // exactly one line at error level or above: the one about this fault
+          expect(log.split("\n").filter((l) => LEVELS.test(l))).toEqual([line]);
+        });
+      }
+    }
+
+    it("a body filter failing after part of the response went out: 200, a chunked body without its end", async () => {
+      const mark = ngx.logSize();
+      const res = await raw(ngx.port, "/big.txt");
+      expect(res.status).toBe(200);
+      expect(res.head).toMatch(/^Transfer-Encoding: chunked$/im);
+      expect(res.body.length).toBeGreaterThan(0);
+      expect(res.body.length).toBeLessThan(BIG.length);
+      expect(res.body).not.toMatch(/\r\n0\r\n\r\n$/); // no last chunk: the client knows it is incomplete
+      const line = await ngx.waitForLog(
+        new RegExp(escapeRe(`guest "${ngx.prefix}/${GUEST}" export "fail_second_chunk" (phase body_filter) trapped: unreachable executed`)),
+        mark,
+      );
+      expect((await raw(ngx.port, "/ok")).body).toBe("ok\n");
+      expect(ngx.workerPids()).toEqual([worker]);
+      expect(ngx.errorLogSince(mark).split("\n").filter((l) => LEVELS.test(l))).toEqual([line]);
+    });
+
+    it("the worker is idle afterwards (nothing left spinning), stops cleanly, was never replaced; zero ASan reports", async () => {
+      const cpu = (): number => {
+        const t = ngx.procStat(worker);
+        return t.utime + t.stime;
+      };
+      const before = cpu();
+      await new Promise((r) => setTimeout(r, 500));
+      // clock ticks (1/100 s): a worker still running a guest or re-posting a yield would use ~50
+      expect(cpu() - before).toBeLessThan(10);
+      await ngx.stop();
+      const log = ngx.errorLog();
+      expect(log).not.toMatch(WORKER_DIED);
+      expect(log).not.toMatch(/\[(alert|emerg)\]/);
+      expect(log.match(/start worker process \d+/g)).toHaveLength(1);
+      if (variant.asan) expect(ngx.asanReports()).toEqual([]);
+    });
+  });
+}
