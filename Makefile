@@ -3,18 +3,26 @@
 #   make test    set up everything and run the whole test suite
 #   make bench   wrk against nginx: `return 200` vs the hello guest
 #   make fuzz    libFuzzer on the nginx module's wasm reader, FUZZ_SECONDS (600)
+#   make faults  the fault campaign: fault matrix, crafted modules, long soak, under ASan too
 # Each target installs its own dependencies (Debian packages, npm ci).
 
 SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 # libclang-rt-14-dev: libFuzzer and the sanitizers for clang (make fuzz, test/e2e/fuzz.test.ts)
-APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev
+# libasan8: the AddressSanitizer runtime nginx preloads for the ASan build of the module (test/faults)
+APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev libasan8
 NGXWASM := node bin/ngxwasm.js
 EXAMPLES := $(sort $(dir $(wildcard guests/*/index.ts)))
 MODULE_SO := build/module/ngx_http_wasm_module.so
 FUZZ_SECONDS ?= 600
+# make faults: requests of the soak with the module and with its ASan build
+SOAK_REQUESTS ?= 1000000
+SOAK_ASAN_REQUESTS ?= 100000
+# the suites of the fault campaign besides test/faults (those that exist)
+FAULT_SUITES := $(wildcard test/e2e/request-failures.test.ts test/e2e/stack.test.ts test/e2e/yield.test.ts \
+  test/e2e/header-edits.test.ts test/e2e/body-filter-memory.test.ts test/e2e/crafted-modules.test.ts)
 
-.PHONY: all deps apt npm build ts gen check-gen guests module test fuzz start stop bench clean
+.PHONY: all deps apt npm build ts gen check-gen guests module module-asan test fuzz faults start stop bench clean
 
 all: build
 
@@ -57,6 +65,11 @@ guests: ts
 module: apt
 	bash nginx/module/build.sh build/module
 
+# the module built with AddressSanitizer (own tree: build/nginx-src-asan), for
+# nginx run with LD_PRELOAD=libasan.so.8; the tests build it on demand too
+module-asan: apt
+	bash nginx/module/build.sh build/module-asan --asan
+
 # ---------------------------------------------------------------- run
 
 test: deps build
@@ -69,6 +82,15 @@ test: deps build
 # runs it for 30 s (test/e2e/fuzz.test.ts).
 fuzz: apt module
 	bash nginx/module/fuzz/run.sh $(FUZZ_SECONDS)
+
+# the fault campaign: test/faults (every trap kind x every phase with the
+# module and its ASan build, malformed modules at nginx -t and reload under
+# ASan, the soak with SOAK_REQUESTS / SOAK_ASAN_REQUESTS) and FAULT_SUITES.
+# make test runs test/faults too, with a short soak.
+faults: deps build module-asan
+	$(NODE_BIN)/tsc -p tsconfig.test.json
+	SOAK_REQUESTS=$(SOAK_REQUESTS) SOAK_ASAN_REQUESTS=$(SOAK_ASAN_REQUESTS) \
+	  $(NODE_BIN)/vitest run test/faults $(FAULT_SUITES)
 
 start: deps build
 	bash nginx/start.sh
