@@ -1087,9 +1087,10 @@ ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
     if (result != 0) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "wasm: guest \"%V\" export \"%V\" (phase %s) "
-                      "returned %D",
+                      "returned %D%s%s%s",
                       &wi->handler->guest->path, &wi->handler->export,
-                      ngx_http_wasm_phase_names[wi->phase], (int32_t) result);
+                      ngx_http_wasm_phase_names[wi->phase], (int32_t) result,
+                      note ? " (" : "", note ? note : "", note ? ")" : "");
         return NGX_ERROR;
     }
 
