@@ -5,11 +5,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
+import { renderCPrototypes, renderCWrappers, renderTsImports } from "./host-layer.js";
 import { loadHosts, renderHostFiles } from "./hosts.js";
 
 export interface AbiFunction {
   name: string;
   area: string;
+  /** the host reads the request body before a guest importing this runs */
+  readsRequestBody?: boolean;
   params: string[];
   result: Record<string, string>;
   phases: string[];
@@ -42,6 +45,15 @@ export interface AbiHeaderRules {
   setters: string[];
 }
 
+/** A WebAssembly feature the nginx host's compiler (wasm2c 1.0.32) cannot compile. */
+export interface AbiFeature {
+  /** wabt.js's feature name */
+  name: string;
+  doc: string;
+  /** words in wabt 1.0.32's wasm-validate output that mean the module uses it */
+  wasmValidateWords: string[];
+}
+
 export interface Abi {
   abiVersion: number;
   importModule: string;
@@ -50,6 +62,7 @@ export interface Abi {
   handler: { params: string[]; result: string; doc: string };
   constants: Record<string, AbiConstant[]>;
   headers: AbiHeaderRules;
+  unsupportedFeatures: AbiFeature[];
   areas: Record<string, string>;
   phases: AbiPhase[];
   functions: AbiFunction[];
@@ -113,10 +126,6 @@ function resultSummary(f: AbiFunction): string {
   return Object.keys(f.result).join(" / ");
 }
 
-function camel(snake: string): string {
-  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 // ---------------------------------------------------------------- C header
 
 export function renderHeader(abi: Abi): string {
@@ -156,15 +165,17 @@ export function renderHeader(abi: Abi): string {
     out.push(`    X(${areaMacro(name)}, "${name}", "${doc}")${end}`);
   });
   out.push("");
-  out.push("/* X(name, number of i32 params, allowed phase bits, area bit); every param and the result are i32 */");
+  out.push("/* X(name, number of i32 params, allowed phase bits, area bit, reads the request body); every param and the result are i32 */");
   out.push("#define NGX_WASM_FUNCTIONS(X) \\");
   abi.functions.forEach((f, i) => {
     const end = i === abi.functions.length - 1 ? "" : " \\";
     const mask = f.phases.map(phaseMacro).join(" | ");
-    out.push(`    X(${f.name}, ${f.params.length}, ${mask}, ${areaMacro(f.area)})${end}`);
+    out.push(`    X(${f.name}, ${f.params.length}, ${mask}, ${areaMacro(f.area)}, ${f.readsRequestBody ? 1 : 0})${end}`);
   });
   out.push(`#define NGX_WASM_FUNCTION_COUNT ${abi.functions.length}`, "");
+  out.push(`#define NGX_WASM_IMPORT_MODULE "${abi.importModule}"`, `#define NGX_WASM_MEMORY_EXPORT "${abi.memoryExport}"`, "");
   out.push(...renderHeaderRulesC(abi.headers));
+  out.push(...renderFeaturesC(abi.unsupportedFeatures));
   out.push("#ifndef NGX_WASM_HOST", "", "#if defined(__wasm__)",
     `#define NGX_WASM_IMPORT(name) __attribute__((import_module("${abi.importModule}"), import_name(#name)))`,
     "#else", "#define NGX_WASM_IMPORT(name)", "#endif", "");
@@ -234,6 +245,25 @@ function renderHeaderRulesC(rules: AbiHeaderRules): string[] {
   ];
 }
 
+/** The features the nginx host cannot compile, as a table for hosts. */
+function renderFeaturesC(features: AbiFeature[]): string[] {
+  const most = Math.max(...features.map((f) => f.wasmValidateWords.length)) + 1;
+  return [
+    "#ifdef NGX_WASM_HOST", "",
+    "/* WebAssembly features the nginx host's compiler (wasm2c) cannot compile,",
+    " * and the words by which wabt's wasm-validate reports their use */",
+    "typedef struct {",
+    "    const char  *doc;",
+    `    const char  *words[${most}];`,
+    "} ngx_wasm_feature_t;", "",
+    "static const ngx_wasm_feature_t  ngx_wasm_unsupported_features[] = {",
+    ...features.map((f) => `    { ${JSON.stringify(f.doc)}, { ${[...f.wasmValidateWords.map((w) => JSON.stringify(w)), "NULL"].join(", ")} } },`),
+    "    { NULL, { NULL } }",
+    "};", "",
+    "#endif /* NGX_WASM_HOST */", "",
+  ];
+}
+
 // ------------------------------------------- AssemblyScript raw bindings
 
 export function renderSdkRaw(abi: Abi): string {
@@ -285,6 +315,8 @@ export function renderTables(abi: Abi): string {
   for (const p of abi.phases) out.push(`  ${tsLiteral(p)},`);
   out.push("];", "");
   out.push(`export const AREAS: Readonly<Record<string, string>> = ${tsLiteral(abi.areas)};`, "");
+  out.push("/** WebAssembly features the nginx host's compiler (wasm2c 1.0.32) cannot compile, by wabt.js name. */");
+  out.push(`export const UNSUPPORTED_FEATURES = ${tsLiteral(Object.fromEntries(abi.unsupportedFeatures.map((f) => [f.name, f.doc])))} as const;`, "");
   out.push(`/** ${abi.headers.doc} */`);
   out.push(`export const HEADER_RULES = ${tsLiteral(abi.headers)} as const;`, "");
   out.push("const HEADER_NAME_BYTES = new Set(Buffer.from(HEADER_RULES.nameChars, \"latin1\"));",
@@ -298,6 +330,7 @@ export function renderTables(abi: Abi): string {
   out.push(`export const FUNCTION_NAMES = ${tsLiteral(abi.functions.map((f) => f.name))} as const;`);
   out.push("export type HostFunctionName = (typeof FUNCTION_NAMES)[number];", "");
   out.push("export interface HostFunctionInfo {", "  name: HostFunctionName;", "  area: string;",
+    "  /** the host reads the request body before a guest importing this runs */", "  readsRequestBody?: boolean;",
     "  /** parameter names; every parameter and the result are i32 */", "  params: readonly string[];",
     "  /** return value → meaning */", "  result: Readonly<Record<string, string>>;", "  phases: readonly Phase[];",
     "  doc: string;", "}", "");
@@ -306,35 +339,6 @@ export function renderTables(abi: Abi): string {
   out.push("];", "");
   out.push("export const HOST_FUNCTION_BY_NAME: ReadonlyMap<string, HostFunctionInfo> = new Map(",
     "  HOST_FUNCTIONS.map((f) => [f.name, f]),", ");", "");
-  return out.join("\n");
-}
-
-// ------------------------------------------------ TS host import table
-
-export function renderHostImports(abi: Abi): string {
-  const out: string[] = [`// ${BANNER}`, "//",
-    "// The import object of the in-process host: one entry per ABI function, each",
-    "// announced to `enter` (phase rules, re-entrancy) before the implementation runs.", "",
-    'import type { HostFunctionName } from "../host-abi/tables.js";', ""];
-  out.push("/** Every ABI function, as the host implements it (all values are i32). */");
-  out.push("export interface HostFunctions {");
-  for (const f of abi.functions) {
-    out.push(`  /** ${f.doc} */`);
-    out.push(`  ${f.name}(${f.params.map((p) => `${camel(p)}: number`).join(", ")}): number;`);
-  }
-  out.push("}", "");
-  out.push("export function buildImports(host: HostFunctions, enter: (name: HostFunctionName) => void): {",
-    `  ${abi.importModule}: Record<HostFunctionName, (...args: number[]) => number>;`, "} {");
-  out.push("  return {", `    ${abi.importModule}: {`);
-  for (const f of abi.functions) {
-    const ps = f.params.map(camel);
-    const sig = ps.map((p) => `${p}: number`).join(", ");
-    out.push(`      ${f.name}: (${sig}): number => {`);
-    out.push(`        enter("${f.name}");`);
-    out.push(`        return host.${f.name}(${ps.join(", ")});`);
-    out.push("      },");
-  }
-  out.push("    },", "  };", "}", "");
   return out.join("\n");
 }
 
@@ -388,7 +392,9 @@ export function renderAll(abi: Abi): Record<string, string> {
     "host-abi/ngx_wasm_guest_abi.h": renderHeader(abi),
     "host-abi/abi.md": renderMarkdown(abi),
     "host-abi/tables.ts": renderTables(abi),
-    "host/imports.ts": renderHostImports(abi),
+    "host/imports.ts": renderTsImports(abi),
+    "nginx/module/ngx_http_wasm_host_functions.h": renderCPrototypes(abi),
+    "nginx/module/ngx_http_wasm_host_functions.c": renderCWrappers(abi),
     "sdk/raw.ts": renderSdkRaw(abi),
     ...renderHostFiles(abi, loadHosts(abi, projectRoot())),
   };

@@ -46,6 +46,7 @@ export const Limit = {
   SHM_KEY_MAX: 256,
   SHM_VALUE_MAX: 65535,
   TIME_BUF_MIN: 8,
+  MEMORY_MAX_PAGES: 256,
 } as const;
 
 export const PHASE_NAMES = ["server_rewrite","rewrite","access","content","header_filter","body_filter","log","balancer","ssl_client_hello","ssl_certificate"] as const;
@@ -77,6 +78,9 @@ export const PHASES: readonly PhaseInfo[] = [
 
 export const AREAS: Readonly<Record<string, string>> = {"log":"error-log output","response":"response status, headers and body","body_filter":"response body chunks in the body filter","request":"request headers and body","variables":"nginx variables","time":"cached nginx time","shared_dict":"the shared key/value zone","metrics":"counters and gauges","subrequest":"nginx-internal subrequests","yield":"re-invocation","balancer":"upstream peer selection","ssl":"TLS handshake hooks"};
 
+/** WebAssembly features the nginx host's compiler (wasm2c 1.0.32) cannot compile, by wabt.js name. */
+export const UNSUPPORTED_FEATURES = {"simd":"SIMD (v128 types or instructions)","threads":"threads (shared memory or atomic instructions)","tail_call":"tail calls (return_call instructions)","memory64":"64-bit memory (memory64)"} as const;
+
 /** What a header a guest sets may contain, in both hosts. A name must be an HTTP token (RFC 9110 `tchar`s, at least one); a value must not contain the bytes listed (CR and LF would start a new header line on the wire — response splitting, or a forged header towards an upstream through proxy_pass — and NUL truncates values in C code). A setter given an invalid name or value changes nothing and returns ERROR (-2); the SDK then aborts naming the header. Refusing, rather than escaping as OpenResty's ngx_http_lua_copy_escaped_header does, was chosen because an escaped value silently differs from what the guest wrote (a broken cookie or redirect target no one notices), while a refusal is one error-log line naming the SDK call and the header, and nothing unsafe reaches the wire either way. */
 export const HEADER_RULES = {"doc":"What a header a guest sets may contain, in both hosts. A name must be an HTTP token (RFC 9110 `tchar`s, at least one); a value must not contain the bytes listed (CR and LF would start a new header line on the wire — response splitting, or a forged header towards an upstream through proxy_pass — and NUL truncates values in C code). A setter given an invalid name or value changes nothing and returns ERROR (-2); the SDK then aborts naming the header. Refusing, rather than escaping as OpenResty's ngx_http_lua_copy_escaped_header does, was chosen because an escaped value silently differs from what the guest wrote (a broken cookie or redirect target no one notices), while a refusal is one error-log line naming the SDK call and the header, and nothing unsafe reaches the wire either way.","nameChars":"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz","valueForbiddenBytes":[0,10,13],"setters":["ngx_wasm_resp_set_header","ngx_wasm_req_set_header","ngx_wasm_subreq_set_header"]} as const;
 
@@ -99,6 +103,8 @@ export type HostFunctionName = (typeof FUNCTION_NAMES)[number];
 export interface HostFunctionInfo {
   name: HostFunctionName;
   area: string;
+  /** the host reads the request body before a guest importing this runs */
+  readsRequestBody?: boolean;
   /** parameter names; every parameter and the result are i32 */
   params: readonly string[];
   /** return value → meaning */
@@ -119,7 +125,7 @@ export const HOST_FUNCTIONS: readonly HostFunctionInfo[] = [
   {"name":"ngx_wasm_resp_set_body_chunk","area":"body_filter","params":["ptr","len"],"result":{"0":"OK","-2":"invalid argument (negative pointer/length) or failure"},"phases":["body_filter"],"doc":"Replace the output for the current body chunk (not calling it passes the chunk through unchanged)."},
   {"name":"ngx_wasm_req_get_header","area":"request","params":["name_ptr","name_len","buf_ptr","buf_len"],"result":{"len":"full length of the value (copies what fits)","-1":"no such header","-2":"invalid argument (negative pointer/length) or failure"},"phases":["server_rewrite","rewrite","access","content","header_filter","body_filter","log","balancer"],"doc":"Copy a request header value into the buffer (name matched case-insensitively)."},
   {"name":"ngx_wasm_req_set_header","area":"request","params":["name_ptr","name_len","value_ptr","value_len"],"result":{"0":"OK","-2":"invalid argument (negative pointer/length, a name that is not an HTTP token, a value with CR, LF or NUL) or failure"},"phases":["server_rewrite","rewrite","access","content"],"doc":"Set (replace) a request header; an empty value removes it."},
-  {"name":"ngx_wasm_req_get_body","area":"request","params":["buf_ptr","buf_len"],"result":{"len":"full length of the body (copies what fits)","-1":"no body was read","-2":"invalid argument (negative pointer/length) or failure; body larger than the buffer size"},"phases":["server_rewrite","rewrite","access","content"],"doc":"Copy the request body (read before the handler runs, bounded by `wasm_request_body_buffer_size`)."},
+  {"name":"ngx_wasm_req_get_body","area":"request","readsRequestBody":true,"params":["buf_ptr","buf_len"],"result":{"len":"full length of the body (copies what fits)","-1":"no body was read","-2":"invalid argument (negative pointer/length) or failure; body larger than the buffer size"},"phases":["server_rewrite","rewrite","access","content"],"doc":"Copy the request body (read before the handler runs, bounded by `wasm_request_body_buffer_size`)."},
   {"name":"ngx_wasm_var_get","area":"variables","params":["name_ptr","name_len","buf_ptr","buf_len"],"result":{"len":"full length of the value (copies what fits)","-1":"unknown variable or not found","-2":"invalid argument (negative pointer/length) or failure"},"phases":["server_rewrite","rewrite","access","content","header_filter","body_filter","log","balancer"],"doc":"Copy the value of an nginx variable (name without `$`)."},
   {"name":"ngx_wasm_var_set","area":"variables","params":["name_ptr","name_len","value_ptr","value_len"],"result":{"0":"OK","-1":"unknown variable","-2":"variable not changeable"},"phases":["server_rewrite","rewrite","access","content","balancer"],"doc":"Set an nginx variable (declared with `set` or otherwise changeable)."},
   {"name":"ngx_wasm_time_unix_ms","area":"time","params":["buf_ptr","buf_len"],"result":{"0":"OK","-2":"buf_len < 8 or invalid argument (negative pointer/length) or failure"},"phases":["server_rewrite","rewrite","access","content","header_filter","body_filter","log","balancer","ssl_client_hello","ssl_certificate"],"doc":"Write the cached wall-clock time as a little-endian u64 of milliseconds since the epoch."},

@@ -5,7 +5,6 @@
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
 
 export class BodyFilterState {
   current?: { data: Uint8Array; eof: boolean };
@@ -31,18 +30,16 @@ type BodyFilterFunctions = Pick<
 export function bodyFilterFunctions(ctx: RunContext): BodyFilterFunctions {
   const state = ctx.bodyFilter;
   return {
-    ngx_wasm_resp_get_body_chunk(bp, bl) {
-      if (anyNegative(bp, bl)) return Status.ERROR;
+    ngx_wasm_resp_get_body_chunk(buf) {
       if (!state.current) return Status.NOT_FOUND;
-      return ctx.memory.copyOut(bp, bl, state.current.data, "resp_get_body_chunk buffer");
+      return buf.copy(state.current.data);
     },
     ngx_wasm_resp_get_body_chunk_eof() {
       if (!state.current) return Status.NOT_FOUND;
       return state.current.eof ? 1 : 0;
     },
-    ngx_wasm_resp_set_body_chunk(ptr, len) {
-      if (anyNegative(ptr, len)) return Status.ERROR;
-      state.output = ctx.memory.read(ptr, len, "body chunk");
+    ngx_wasm_resp_set_body_chunk(data) {
+      state.output = data;
       return Status.OK;
     },
   };

@@ -4,7 +4,7 @@
 import { Limit, Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
+import type { GuestBuffer } from "./memory.js";
 
 export type ClockMode = "real" | "manual";
 
@@ -54,14 +54,13 @@ export class Clock {
 }
 
 export function timeFunctions(ctx: RunContext): Pick<HostFunctions, "ngx_wasm_time_unix_ms" | "ngx_wasm_time_monotonic_ms"> {
-  const write = (bp: number, bl: number, ms: number) => {
-    if (anyNegative(bp, bl) || bl < Limit.TIME_BUF_MIN) return Status.ERROR;
-    ctx.memory.checkRange(bp, bl, "time buffer");
-    ctx.memory.writeU64(bp, ms, "time buffer");
+  const write = (buf: GuestBuffer, ms: number) => {
+    if (buf.length < Limit.TIME_BUF_MIN) return Status.ERROR;
+    buf.writeU64(ms);
     return Status.OK;
   };
   return {
-    ngx_wasm_time_unix_ms: (bp, bl) => write(bp, bl, ctx.clock.unixMs()),
-    ngx_wasm_time_monotonic_ms: (bp, bl) => write(bp, bl, ctx.clock.monotonicMs()),
+    ngx_wasm_time_unix_ms: (buf) => write(buf, ctx.clock.unixMs()),
+    ngx_wasm_time_monotonic_ms: (buf) => write(buf, ctx.clock.monotonicMs()),
   };
 }

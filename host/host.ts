@@ -1,6 +1,7 @@
 // The in-process ngx_wasm host: load guests, run one phase handler per call of
 // run(), with a shared dict, metrics and a clock that live as long as the Host.
 
+import { Limit } from "../host-abi/tables.js";
 import { Clock } from "./clock.js";
 import { loadGuest, type Guest } from "./load.js";
 import { Metrics } from "./metrics.js";
@@ -8,7 +9,6 @@ import { runGuest } from "./run.js";
 import { DEFAULT_SHM_CAPACITY, SharedDict } from "./shared-dict.js";
 import type { HostOptions, RunOptions, RunResult } from "./types.js";
 
-const DEFAULT_MAX_MEMORY_PAGES = 256;
 
 export class Host {
   readonly shm: SharedDict;
@@ -20,7 +20,7 @@ export class Host {
     this.clock = new Clock(options.clock ?? "real");
     this.shm = new SharedDict(this.clock, options.shm?.capacityBytes ?? DEFAULT_SHM_CAPACITY);
     this.metrics = new Metrics(options.metrics);
-    this.maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+    this.maxMemoryPages = options.maxMemoryPages ?? Limit.MEMORY_MAX_PAGES;
   }
 
   /**

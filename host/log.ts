@@ -4,7 +4,6 @@
 import { Limit, LogLevel, Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
 
 export const LOG_LEVEL_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(LogLevel).map(([name, level]) => [level, name]),
@@ -13,11 +12,10 @@ export const LOG_LEVEL_NAMES: ReadonlyMap<number, string> = new Map(
 export function logFunctions(ctx: RunContext): Pick<HostFunctions, "ngx_wasm_log"> {
   const decoder = new TextDecoder();
   return {
-    ngx_wasm_log(level, ptr, len) {
+    ngx_wasm_log(level, data) {
       const levelName = LOG_LEVEL_NAMES.get(level);
-      if (anyNegative(ptr, len) || levelName === undefined) return Status.ERROR;
-      const bytes = ctx.memory.read(ptr, len, "log message").subarray(0, Limit.LOG_MAX);
-      ctx.logs.push({ level, levelName, message: decoder.decode(bytes), source: "guest" });
+      if (levelName === undefined) return Status.ERROR;
+      ctx.logs.push({ level, levelName, message: decoder.decode(data.subarray(0, Limit.LOG_MAX)), source: "guest" });
       return Status.OK;
     },
   };

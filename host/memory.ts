@@ -1,16 +1,15 @@
-// Guest linear memory access with the ABI's bounds rules: a negative pointer or
-// length is an argument error (-2, checked by the caller with `anyNegative`);
-// a range that falls outside memory traps (bad_pointer).
+// Guest linear memory access with the ABI's bounds rules: a range that falls
+// outside memory traps (bad_pointer). Negative pointers and lengths never get
+// here: the generated wrappers (host/imports.ts) answer them with -2.
 
-import { isHeaderName, isHeaderValue } from "../host-abi/tables.js";
 import { HostTrap } from "./traps.js";
 import type { WasmMemory } from "./wasm-api.js";
 
 const utf8 = new TextDecoder("utf-8");
 
-/** True when any (ptr, len) argument is negative: the caller returns Status.ERROR. */
-export function anyNegative(...values: number[]): boolean {
-  return values.some((v) => v < 0);
+/** Guest bytes as UTF-8 text (invalid sequences become U+FFFD). */
+export function text(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
 }
 
 export class GuestMemory {
@@ -41,21 +40,10 @@ export class GuestMemory {
     return this.bytes().slice(ptr, ptr + len);
   }
 
-  /** Read bytes as UTF-8 text (invalid sequences become U+FFFD). */
-  readString(ptr: number, len: number, what: string): string {
-    return utf8.decode(this.read(ptr, len, what));
-  }
-
-  /**
-   * A header a guest sets: both ranges checked (trap), then the ABI's header
-   * rules (HEADER_RULES); undefined when the name or value breaks them, and
-   * the setter returns ERROR without changing anything.
-   */
-  readHeader(np: number, nl: number, vp: number, vl: number, what: string): { name: string; value: string } | undefined {
-    const name = this.read(np, nl, `${what} name`);
-    const value = this.read(vp, vl, `${what} value`);
-    if (!isHeaderName(name) || !isHeaderValue(value)) return undefined;
-    return { name: utf8.decode(name), value: utf8.decode(value) };
+  /** The guest's buffer [ptr, ptr+len), checked now (trap), written later by a getter. */
+  buffer(ptr: number, len: number, what: string): GuestBuffer {
+    this.checkRange(ptr, len, what);
+    return new GuestBuffer(this, ptr, len);
   }
 
   /**
@@ -73,5 +61,27 @@ export class GuestMemory {
   writeU64(ptr: number, value: number, what: string): void {
     this.checkRange(ptr, 8, what);
     new DataView(this.memory.buffer).setBigUint64(ptr, BigInt(value), true);
+  }
+}
+
+/**
+ * Where a getter writes its value (the ABI's `buf_ptr, buf_len`): the range
+ * was checked when the host call began; memory cannot move during the call.
+ */
+export class GuestBuffer {
+  constructor(
+    private readonly memory: GuestMemory,
+    readonly ptr: number,
+    readonly length: number,
+  ) {}
+
+  /** Copy what fits of `data`; return its full length (the ABI's getter convention). */
+  copy(data: Uint8Array): number {
+    return this.memory.copyOut(this.ptr, this.length, data, "buffer");
+  }
+
+  /** A little-endian u64 into the first 8 bytes (time values; the caller checked length ≥ 8). */
+  writeU64(value: number): void {
+    this.memory.writeU64(this.ptr, value, "buffer");
   }
 }

@@ -13,7 +13,6 @@
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
 
 const I64_MAX = 2n ** 63n - 1n;
 const I64_MIN = -(2n ** 63n);
@@ -217,13 +216,9 @@ export class Metrics {
 type MetricFunctions = Pick<HostFunctions, "ngx_wasm_metric_counter_inc" | "ngx_wasm_metric_gauge_set" | "ngx_wasm_metric_gauge_add">;
 
 export function metricFunctions(ctx: RunContext): MetricFunctions {
-  const apply = (np: number, nl: number, op: "counter_inc" | "gauge_set" | "gauge_add", amount: number) => {
-    if (anyNegative(np, nl)) return Status.ERROR;
-    return ctx.metrics.apply(ctx.memory.read(np, nl, "metric name"), op, amount);
-  };
   return {
-    ngx_wasm_metric_counter_inc: (np, nl, delta) => apply(np, nl, "counter_inc", delta),
-    ngx_wasm_metric_gauge_set: (np, nl, value) => apply(np, nl, "gauge_set", value),
-    ngx_wasm_metric_gauge_add: (np, nl, delta) => apply(np, nl, "gauge_add", delta),
+    ngx_wasm_metric_counter_inc: (name, delta) => ctx.metrics.apply(name, "counter_inc", delta),
+    ngx_wasm_metric_gauge_set: (name, value) => ctx.metrics.apply(name, "gauge_set", value),
+    ngx_wasm_metric_gauge_add: (name, delta) => ctx.metrics.apply(name, "gauge_add", delta),
   };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
+import { text } from "./memory.js";
 import type { RunOptions } from "./types.js";
 
 export class RequestState {
@@ -72,21 +72,16 @@ export function requestFunctions(ctx: RunContext): RequestFunctions {
   const req = ctx.request;
   const encoder = new TextEncoder();
   return {
-    ngx_wasm_req_get_header(np, nl, bp, bl) {
-      if (anyNegative(np, nl, bp, bl)) return Status.ERROR;
-      const value = req.header(ctx.memory.readString(np, nl, "request header name"));
+    ngx_wasm_req_get_header(name, buf) {
+      const value = req.header(text(name));
       if (value === undefined) return Status.NOT_FOUND;
-      return ctx.memory.copyOut(bp, bl, encoder.encode(value), "req_get_header buffer");
+      return buf.copy(encoder.encode(value));
     },
-    ngx_wasm_req_set_header(np, nl, vp, vl) {
-      if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const header = ctx.memory.readHeader(np, nl, vp, vl, "request header");
-      if (header === undefined) return Status.ERROR;
-      req.setHeader(header.name, header.value);
+    ngx_wasm_req_set_header(name, value) {
+      req.setHeader(text(name), text(value));
       return Status.OK;
     },
-    ngx_wasm_req_get_body(bp, bl) {
-      if (anyNegative(bp, bl)) return Status.ERROR;
+    ngx_wasm_req_get_body(buf) {
       if (req.body === undefined) return Status.NOT_FOUND;
       const limit = ctx.options.requestBodyBufferSize ?? DEFAULT_BODY_BUFFER_SIZE;
       if (req.body.length > limit) {
@@ -98,7 +93,7 @@ export function requestFunctions(ctx: RunContext): RequestFunctions {
         });
         return Status.ERROR;
       }
-      return ctx.memory.copyOut(bp, bl, req.body, "req_get_body buffer");
+      return buf.copy(req.body);
     },
   };
 }

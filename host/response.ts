@@ -5,7 +5,7 @@
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
+import { text } from "./memory.js";
 
 export class ResponseState {
   /** 0 until set */
@@ -48,24 +48,21 @@ export function responseFunctions(ctx: RunContext): ResponseFunctions {
     ngx_wasm_resp_get_status() {
       return resp.status;
     },
-    ngx_wasm_resp_set_header(np, nl, vp, vl) {
-      if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const header = ctx.memory.readHeader(np, nl, vp, vl, "response header");
-      if (header === undefined || resp.headersSent) return Status.ERROR;
-      const { name, value } = header;
+    ngx_wasm_resp_set_header(nameBytes, valueBytes) {
+      if (resp.headersSent) return Status.ERROR;
+      const name = text(nameBytes);
+      const value = text(valueBytes);
       if (value === "") resp.headers.delete(name.toLowerCase());
       else resp.headers.set(name.toLowerCase(), value);
       return Status.OK;
     },
-    ngx_wasm_resp_get_header(np, nl, bp, bl) {
-      if (anyNegative(np, nl, bp, bl)) return Status.ERROR;
-      const value = resp.headers.get(ctx.memory.readString(np, nl, "response header name").toLowerCase());
+    ngx_wasm_resp_get_header(name, buf) {
+      const value = resp.headers.get(text(name).toLowerCase());
       if (value === undefined) return Status.NOT_FOUND;
-      return ctx.memory.copyOut(bp, bl, encoder.encode(value), "resp_get_header buffer");
+      return buf.copy(encoder.encode(value));
     },
-    ngx_wasm_resp_write(ptr, len) {
-      if (anyNegative(ptr, len)) return Status.ERROR;
-      resp.body = ctx.memory.read(ptr, len, "response body");
+    ngx_wasm_resp_write(data) {
+      resp.body = data;
       return Status.OK;
     },
   };

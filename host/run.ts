@@ -77,7 +77,7 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
 
   let instance: WasmInstance;
   try {
-    instance = await wasm.instantiate(guest.module, buildImports(hostFunctions(ctx), (name) => ctx.enter(name)));
+    instance = await wasm.instantiate(guest.module, buildImports(hostFunctions(ctx), ctx));
   } catch (e) {
     const t = classifyTrap(e);
     return fail(new HostTrap(t.kind === "phase_violation" ? t.kind : "instantiation", `instantiating the guest failed: ${t.message}`));

@@ -6,7 +6,6 @@ import { Limit, Status } from "../host-abi/tables.js";
 import type { Clock } from "./clock.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
 
 /** Bytes an entry costs beyond its key and value (nginx's rbtree node and slab rounding, approximately). */
 export const SHM_ENTRY_OVERHEAD = 64;
@@ -201,49 +200,21 @@ type ShmFunctions = Pick<
 
 export function sharedDictFunctions(ctx: RunContext): ShmFunctions {
   const shm = ctx.shm;
-  const key = (ptr: number, len: number) => ctx.memory.read(ptr, len, "shm key");
-  const value = (ptr: number, len: number) => ctx.memory.read(ptr, len, "shm value");
   return {
-    ngx_wasm_shm_get(kp, kl, bp, bl) {
-      if (anyNegative(kp, kl, bp, bl)) return Status.ERROR;
-      const k = key(kp, kl);
-      // Both ranges are checked before anything else, as nginx does: a buffer
-      // outside memory traps even when the key is invalid or missing.
-      ctx.memory.checkRange(bp, bl, "shm_get buffer");
-      if (!validKey(k)) return Status.ERROR;
-      const v = shm.lookup(k);
-      return v === undefined ? Status.NOT_FOUND : ctx.memory.copyOut(bp, bl, v, "shm_get buffer");
+    ngx_wasm_shm_get(key, buf) {
+      if (!validKey(key)) return Status.ERROR;
+      const v = shm.lookup(key);
+      return v === undefined ? Status.NOT_FOUND : buf.copy(v);
     },
-    ngx_wasm_shm_exists(kp, kl) {
-      if (anyNegative(kp, kl)) return Status.ERROR;
-      const k = key(kp, kl);
-      if (!validKey(k)) return Status.ERROR;
-      return shm.exists(k) ? 1 : 0;
+    ngx_wasm_shm_exists(key) {
+      if (!validKey(key)) return Status.ERROR;
+      return shm.exists(key) ? 1 : 0;
     },
-    ngx_wasm_shm_set(kp, kl, vp, vl) {
-      if (anyNegative(kp, kl, vp, vl)) return Status.ERROR;
-      return shm.store(key(kp, kl), value(vp, vl), 0, "set");
-    },
-    ngx_wasm_shm_set_ex(kp, kl, vp, vl, ttl) {
-      // A negative TTL is -2 from store(), after the ranges are checked (as nginx does).
-      if (anyNegative(kp, kl, vp, vl)) return Status.ERROR;
-      return shm.store(key(kp, kl), value(vp, vl), ttl, "set");
-    },
-    ngx_wasm_shm_add(kp, kl, vp, vl) {
-      if (anyNegative(kp, kl, vp, vl)) return Status.ERROR;
-      return shm.store(key(kp, kl), value(vp, vl), 0, "add");
-    },
-    ngx_wasm_shm_replace(kp, kl, vp, vl) {
-      if (anyNegative(kp, kl, vp, vl)) return Status.ERROR;
-      return shm.store(key(kp, kl), value(vp, vl), 0, "replace");
-    },
-    ngx_wasm_shm_incr(kp, kl, delta) {
-      if (anyNegative(kp, kl)) return Status.ERROR;
-      return shm.increment(key(kp, kl), delta) ?? Status.ERROR;
-    },
-    ngx_wasm_shm_delete(kp, kl) {
-      if (anyNegative(kp, kl)) return Status.ERROR;
-      return shm.removeKey(key(kp, kl));
-    },
+    ngx_wasm_shm_set: (key, value) => shm.store(key, value, 0, "set"),
+    ngx_wasm_shm_set_ex: (key, value, ttl) => (ttl < 0 ? Status.ERROR : shm.store(key, value, ttl, "set")),
+    ngx_wasm_shm_add: (key, value) => shm.store(key, value, 0, "add"),
+    ngx_wasm_shm_replace: (key, value) => shm.store(key, value, 0, "replace"),
+    ngx_wasm_shm_incr: (key, delta) => shm.increment(key, delta) ?? Status.ERROR,
+    ngx_wasm_shm_delete: (key) => shm.removeKey(key),
   };
 }

@@ -5,7 +5,7 @@
 import { Method, Status, SubrequestOption } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
+import { text } from "./memory.js";
 import type { LogEntry, SubrequestCall, SubrequestReply } from "./types.js";
 
 const METHODS = new Set<number>(Object.values(Method));
@@ -62,18 +62,15 @@ type SubrequestFunctions = Pick<
 export function subrequestFunctions(ctx: RunContext): SubrequestFunctions {
   const sr = ctx.subrequest;
   return {
-    ngx_wasm_subreq_set_header(np, nl, vp, vl) {
-      if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const header = ctx.memory.readHeader(np, nl, vp, vl, "subrequest header");
-      if (header === undefined) return Status.ERROR;
-      if (header.value === "") sr.staged.delete(header.name.toLowerCase());
-      else sr.staged.set(header.name.toLowerCase(), header.value);
+    ngx_wasm_subreq_set_header(name, value) {
+      const lower = text(name).toLowerCase();
+      if (value.length === 0) sr.staged.delete(lower);
+      else sr.staged.set(lower, text(value));
       return Status.OK;
     },
-    ngx_wasm_subreq(up, ul, ap, al, method, options) {
-      if (anyNegative(up, ul, ap, al)) return Status.ERROR;
-      const uri = ctx.memory.readString(up, ul, "subrequest uri");
-      const args = ctx.memory.readString(ap, al, "subrequest args");
+    ngx_wasm_subreq(uriBytes, argsBytes, method, options) {
+      const uri = text(uriBytes);
+      const args = text(argsBytes);
       if (sr.pending || !uri.startsWith("/") || !METHODS.has(method) || (options & ~KNOWN_OPTIONS) !== 0) {
         return Status.ERROR;
       }
@@ -85,17 +82,17 @@ export function subrequestFunctions(ctx: RunContext): SubrequestFunctions {
     ngx_wasm_subreq_get_status() {
       return sr.finished ? sr.finished.status : Status.ERROR;
     },
-    ngx_wasm_subreq_get_header(np, nl, bp, bl) {
-      if (anyNegative(np, nl, bp, bl) || !sr.finished) return Status.ERROR;
-      const value = sr.finished.headers.get(ctx.memory.readString(np, nl, "subrequest header name").toLowerCase());
+    ngx_wasm_subreq_get_header(name, buf) {
+      if (!sr.finished) return Status.ERROR;
+      const value = sr.finished.headers.get(text(name).toLowerCase());
       if (value === undefined) return Status.NOT_FOUND;
-      return ctx.memory.copyOut(bp, bl, encoder.encode(value), "subreq_get_header buffer");
+      return buf.copy(encoder.encode(value));
     },
-    ngx_wasm_subreq_get_body(bp, bl) {
+    ngx_wasm_subreq_get_body(buf) {
       const body = sr.finished?.body;
-      if (anyNegative(bp, bl) || !body) return Status.ERROR;
-      ctx.memory.copyOut(bp, bl, body, "subreq_get_body buffer");
-      return Math.min(bl, body.length); // this getter returns the bytes copied
+      if (!body) return Status.ERROR;
+      buf.copy(body);
+      return Math.min(buf.length, body.length); // this getter returns the bytes copied
     },
     ngx_wasm_subreq_get_body_len() {
       const body = sr.finished?.body;

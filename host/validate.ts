@@ -15,6 +15,7 @@ import {
   MEMORY_EXPORT,
   PHASE_NAMES,
   PHASES,
+  UNSUPPORTED_FEATURES,
   type HostFunctionInfo,
   type Phase,
 } from "../host-abi/tables.js";
@@ -77,13 +78,6 @@ export function abiFunctionType(info: HostFunctionInfo): FuncType {
   return { params: info.params.map(() => "i32"), results: ["i32"] };
 }
 
-/** WebAssembly features the nginx host's compiler (wasm2c 1.0.32) cannot compile, as wabt.js names them. */
-const UNSUPPORTED_FEATURES = {
-  simd: "SIMD (v128 types or instructions)",
-  threads: "threads (shared memory or atomic instructions)",
-  tail_call: "tail calls (return_call instructions)",
-  memory64: "64-bit memory (memory64)",
-} as const;
 type Feature = keyof typeof UNSUPPORTED_FEATURES;
 
 /** AssemblyScript runtime imports that `ngxwasm build` replaces with sdk/runtime.ts. */
@@ -132,7 +126,7 @@ export async function validateModule(bytes: Uint8Array, options: ValidateOptions
   }
 
   // Valid at all (with every feature on), then which unsupported features it needs.
-  const all = { simd: true, threads: true, tail_call: true, memory64: true };
+  const all = Object.fromEntries(Object.keys(UNSUPPORTED_FEATURES).map((f) => [f, true])) as Record<Feature, boolean>;
   const invalid = await wabtError(bytes, all);
   if (invalid) {
     report("invalid_module", undefined, `not a valid WebAssembly module: ${invalid} — rebuild it with \`ngxwasm build\``);

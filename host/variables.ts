@@ -6,7 +6,7 @@
 import { Status } from "../host-abi/tables.js";
 import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
-import { anyNegative } from "./memory.js";
+import { text } from "./memory.js";
 import type { RequestState } from "./request.js";
 
 export type VariableValue = string | Uint8Array;
@@ -125,16 +125,13 @@ export class Variables {
 export function variableFunctions(ctx: RunContext): Pick<HostFunctions, "ngx_wasm_var_get" | "ngx_wasm_var_set"> {
   const encoder = new TextEncoder();
   return {
-    ngx_wasm_var_get(np, nl, bp, bl) {
-      if (anyNegative(np, nl, bp, bl)) return Status.ERROR;
-      const value = ctx.variables.get(ctx.memory.readString(np, nl, "variable name"));
+    ngx_wasm_var_get(name, buf) {
+      const value = ctx.variables.get(text(name));
       if (value === undefined) return Status.NOT_FOUND;
-      return ctx.memory.copyOut(bp, bl, typeof value === "string" ? encoder.encode(value) : value, "var_get buffer");
+      return buf.copy(typeof value === "string" ? encoder.encode(value) : value);
     },
-    ngx_wasm_var_set(np, nl, vp, vl) {
-      if (anyNegative(np, nl, vp, vl)) return Status.ERROR;
-      const name = ctx.memory.readString(np, nl, "variable name");
-      return ctx.variables.set(name, ctx.memory.readString(vp, vl, "variable value"));
+    ngx_wasm_var_set(name, value) {
+      return ctx.variables.set(text(name), text(value));
     },
   };
 }

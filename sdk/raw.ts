@@ -56,6 +56,8 @@ export namespace Limit {
   export const SHM_VALUE_MAX: i32 = 65535;
   /** time buffer bytes (little-endian u64 ms) */
   export const TIME_BUF_MIN: i32 = 8;
+  /** guest linear memory cap in 64 KiB pages (16 MiB): a memory.grow past it fails (returns -1) */
+  export const MEMORY_MAX_PAGES: i32 = 256;
 }
 
 /** Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string. Returns 0. Phases: server_rewrite, rewrite, access, content, header_filter, body_filter, log, balancer, ssl_client_hello, ssl_certificate. */

@@ -11,38 +11,29 @@ static ngx_chain_t *ngx_http_wasm_chunk_out(ngx_http_request_t *r,
     ngx_http_wasm_ctx_t *ctx, size_t len);
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_get_body_chunk(ngx_http_wasm_instance_t *env,
-    uint32_t buf, uint32_t buf_len)
+int32_t
+ngx_http_wasm_resp_get_body_chunk(ngx_http_wasm_instance_t *wi, u_char *buf,
+    size_t buf_len)
 {
-    u_char                    *p;
-    size_t                     rest, n;
-    ngx_buf_t                 *b;
-    ngx_chain_t               *cl;
-    ngx_http_wasm_ctx_t       *ctx;
-    ngx_http_wasm_instance_t  *wi;
+    u_char               *p;
+    size_t                rest, n;
+    ngx_buf_t            *b;
+    ngx_chain_t          *cl;
+    ngx_http_wasm_ctx_t  *ctx;
 
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_get_body_chunk);
     ctx = wi->ctx;
 
-    if (ngx_http_wasm_negative(buf, buf_len)) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
     if (!ctx->chunk_active) {
-        return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+        return NGX_WASM_NOT_FOUND;
     }
 
     if (ctx->chunk_len > NGX_MAX_INT32_VALUE) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
-    p = ngx_http_wasm_guest_mem(wi, buf, buf_len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_resp_get_body_chunk);
-
     /* what fits, straight from the chain's buffers into guest memory */
-    rest = ngx_min(ctx->chunk_len, (size_t) buf_len);
+    p = buf;
+    rest = ngx_min(ctx->chunk_len, buf_len);
 
     for (cl = ctx->chunk_in; cl && rest; cl = cl->next) {
         b = cl->buf;
@@ -59,7 +50,7 @@ Z_envZ_ngx_wasm_resp_get_body_chunk(ngx_http_wasm_instance_t *env,
             n = ngx_min(rest, (size_t) (b->file_last - b->file_pos));
 
             if (ngx_read_file(b->file, p, n, b->file_pos) != (ssize_t) n) {
-                return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+                return NGX_WASM_ERROR;
             }
 
             p += n;
@@ -71,46 +62,34 @@ Z_envZ_ngx_wasm_resp_get_body_chunk(ngx_http_wasm_instance_t *env,
         rest -= n;
     }
 
-    return ngx_http_wasm_host_end((int32_t) ctx->chunk_len);
+    return (int32_t) ctx->chunk_len;
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_get_body_chunk_eof(ngx_http_wasm_instance_t *env)
+int32_t
+ngx_http_wasm_resp_get_body_chunk_eof(ngx_http_wasm_instance_t *wi)
 {
-    ngx_http_wasm_instance_t  *wi;
-
-    wi = ngx_http_wasm_host_begin(env,
-                              NGX_HTTP_WASM_FN_ngx_wasm_resp_get_body_chunk_eof);
-
     if (!wi->ctx->chunk_active) {
-        return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+        return NGX_WASM_NOT_FOUND;
     }
 
-    return ngx_http_wasm_host_end(wi->ctx->chunk_eof ? 1 : 0);
+    return wi->ctx->chunk_eof ? 1 : 0;
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_set_body_chunk(ngx_http_wasm_instance_t *env,
-    uint32_t ptr, uint32_t len)
+int32_t
+ngx_http_wasm_resp_set_body_chunk(ngx_http_wasm_instance_t *wi, u_char *data,
+    size_t len)
 {
-    u_char                    *p;
-    ngx_buf_t                 *b;
-    ngx_chain_t               *cl;
-    ngx_http_wasm_ctx_t       *ctx;
-    ngx_http_wasm_instance_t  *wi;
+    ngx_buf_t            *b;
+    ngx_chain_t          *cl;
+    ngx_http_wasm_ctx_t  *ctx;
 
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_set_body_chunk);
     ctx = wi->ctx;
 
-    if (ngx_http_wasm_negative(ptr, len) || !ctx->chunk_active) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+    if (!ctx->chunk_active) {
+        return NGX_WASM_ERROR;
     }
-
-    p = ngx_http_wasm_guest_mem(wi, ptr, len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_resp_set_body_chunk);
 
     if (len == 0) {
         /* an earlier replacement of this chunk is dropped */
@@ -124,20 +103,20 @@ Z_envZ_ngx_wasm_resp_set_body_chunk(ngx_http_wasm_instance_t *env,
 
         ctx->chunk_replaced = 1;
 
-        return ngx_http_wasm_host_end(NGX_WASM_OK);
+        return NGX_WASM_OK;
     }
 
     cl = ngx_http_wasm_chunk_out(wi->request, ctx, len);
     if (cl == NULL) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
     b = cl->buf;
-    b->last = ngx_cpymem(b->pos, p, len);
+    b->last = ngx_cpymem(b->pos, data, len);
 
     ctx->chunk_replaced = 1;
 
-    return ngx_http_wasm_host_end(NGX_WASM_OK);
+    return NGX_WASM_OK;
 }
 
 

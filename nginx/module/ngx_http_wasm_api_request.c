@@ -110,84 +110,45 @@ ngx_http_wasm_remove_header_in(ngx_list_part_t *part, ngx_uint_t i)
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_req_get_header(ngx_http_wasm_instance_t *env,
-    uint32_t name_ptr, uint32_t name_len, uint32_t buf, uint32_t buf_len)
+int32_t
+ngx_http_wasm_req_get_header(ngx_http_wasm_instance_t *wi, u_char *name,
+    size_t name_len, u_char *buf, size_t buf_len)
 {
-    u_char                    *name;
-    int32_t                    rc;
-    ngx_uint_t                 i;
-    ngx_table_elt_t           *h;
-    ngx_list_part_t           *part;
-    ngx_http_wasm_instance_t  *wi;
-
-    wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_req_get_header);
-
-    if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(buf, buf_len))
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    (void) ngx_http_wasm_guest_mem(wi, buf, buf_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_req_get_header);
-    name = ngx_http_wasm_guest_mem(wi, name_ptr, name_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_req_get_header);
+    ngx_uint_t        i;
+    ngx_table_elt_t  *h;
+    ngx_list_part_t  *part;
 
     part = NULL;
     i = 0;
     h = ngx_http_wasm_find_header(&wi->request->headers_in.headers, name,
                                   name_len, &part, &i);
     if (h == NULL) {
-        return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+        return NGX_WASM_NOT_FOUND;
     }
 
-    rc = ngx_http_wasm_copy_out(wi, buf, buf_len, h->value.data, h->value.len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_req_get_header);
-
-    return ngx_http_wasm_host_end(rc);
+    return ngx_http_wasm_copy_out(buf, buf_len, h->value.data, h->value.len);
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
-    uint32_t name_ptr, uint32_t name_len, uint32_t value_ptr,
-    uint32_t value_len)
+/* the name and value follow the header rules (checked by the wrapper) */
+int32_t
+ngx_http_wasm_req_set_header(ngx_http_wasm_instance_t *wi, u_char *name,
+    size_t name_len, u_char *value, size_t value_len)
 {
-    u_char                    *name, *value, *copy;
-    ngx_uint_t                 i;
-    ngx_table_elt_t           *h, *first;
-    ngx_list_part_t           *part;
-    ngx_http_request_t        *r;
-    ngx_http_wasm_instance_t  *wi;
+    u_char              *copy;
+    ngx_uint_t           i;
+    ngx_table_elt_t     *h, *first;
+    ngx_list_part_t     *part;
+    ngx_http_request_t  *r;
 
-    wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_req_set_header);
     r = wi->request;
-
-    if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(value_ptr, value_len))
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    name = ngx_http_wasm_guest_mem(wi, name_ptr, name_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_req_set_header);
-    value = ngx_http_wasm_guest_mem(wi, value_ptr, value_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_req_set_header);
-
-    /* the header rules of host-abi/abi.json: no CR/LF towards upstreams */
-    if (!ngx_wasm_header_name_valid(name, name_len)
-        || !ngx_wasm_header_value_valid(value, value_len))
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
 
     copy = NULL;
 
     if (value_len) {
         copy = ngx_pnalloc(r->pool, value_len);
         if (copy == NULL) {
-            return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+            return NGX_WASM_ERROR;
         }
 
         ngx_memcpy(copy, value, value_len);
@@ -217,14 +178,14 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
     if (value_len && first == NULL) {
         first = ngx_list_push(&r->headers_in.headers);
         if (first == NULL) {
-            return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+            return NGX_WASM_ERROR;
         }
 
         first->hash = 0;
         first->key.data = ngx_pnalloc(r->pool, name_len);
         first->lowcase_key = ngx_pnalloc(r->pool, name_len);
         if (first->key.data == NULL || first->lowcase_key == NULL) {
-            return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+            return NGX_WASM_ERROR;
         }
 
         ngx_memcpy(first->key.data, name, name_len);
@@ -238,28 +199,21 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *env,
     }
 
     if (ngx_http_wasm_reindex_headers_in(r) != NGX_OK) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
-    return ngx_http_wasm_host_end(NGX_WASM_OK);
+    return NGX_WASM_OK;
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
-    uint32_t buf_len)
+int32_t
+ngx_http_wasm_req_get_body(ngx_http_wasm_instance_t *wi, u_char *buf,
+    size_t buf_len)
 {
-    int32_t                    rc;
     ngx_http_wasm_ctx_t       *ctx;
-    ngx_http_wasm_instance_t  *wi;
     ngx_http_wasm_loc_conf_t  *wlcf;
 
-    wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_req_get_body);
     ctx = wi->ctx;
-
-    if (ngx_http_wasm_negative(buf, buf_len)) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
 
     /* a request without a body (no Content-Length, not chunked) has none
      * to read: -1, as for a body that was not read */
@@ -267,7 +221,7 @@ Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
         || (wi->request->headers_in.content_length_n <= 0
             && !wi->request->headers_in.chunked))
     {
-        return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+        return NGX_WASM_NOT_FOUND;
     }
 
     if (ctx->body_too_large) {
@@ -278,12 +232,9 @@ Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *env, uint32_t buf,
                       "larger than wasm_request_body_buffer_size (%uz bytes "
                       "in this location); raise it to read this body",
                       wlcf->body_buffer_size);
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
-    rc = ngx_http_wasm_copy_out(wi, buf, buf_len, ctx->req_body.data,
-                                ctx->req_body.len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_req_get_body);
-
-    return ngx_http_wasm_host_end(rc);
+    return ngx_http_wasm_copy_out(buf, buf_len, ctx->req_body.data,
+                                  ctx->req_body.len);
 }

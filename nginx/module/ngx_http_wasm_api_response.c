@@ -56,53 +56,50 @@ ngx_http_wasm_headers_out_field(ngx_http_request_t *r, u_char *name,
      && ngx_strncasecmp(name, (u_char *) literal, len) == 0)
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_set_status(ngx_http_wasm_instance_t *env,
-    uint32_t status)
+int32_t
+ngx_http_wasm_resp_set_status(ngx_http_wasm_instance_t *wi, int32_t status)
 {
-    ngx_http_request_t        *r;
-    ngx_http_wasm_instance_t  *wi;
+    ngx_http_request_t  *r;
 
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_set_status);
     r = wi->request;
 
     if (status < 100 || status > 999 || r->header_sent) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
     r->headers_out.status = status;
     ngx_str_null(&r->headers_out.status_line);
     wi->ctx->status_set = 1;
 
-    return ngx_http_wasm_host_end(NGX_WASM_OK);
+    return NGX_WASM_OK;
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_get_status(ngx_http_wasm_instance_t *env)
+int32_t
+ngx_http_wasm_resp_get_status(ngx_http_wasm_instance_t *wi)
 {
-    ngx_http_request_t        *r;
-    ngx_http_wasm_instance_t  *wi;
+    /* 0 until a status is set, as host-abi/abi.json documents */
+    return (int32_t) wi->request->headers_out.status;
+}
 
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_get_status);
+
+/* the name and value follow the header rules (checked by the wrapper) */
+int32_t
+ngx_http_wasm_resp_set_header(ngx_http_wasm_instance_t *wi, u_char *name,
+    size_t len, u_char *value, size_t value_len)
+{
+    off_t                n;
+    u_char              *v;
+    ngx_uint_t           i;
+    ngx_table_elt_t     *h, *first, **field;
+    ngx_list_part_t     *part;
+    ngx_http_request_t  *r;
+
     r = wi->request;
 
-    /* 0 until a status is set, as host-abi/abi.json documents */
-    return ngx_http_wasm_host_end((int32_t) r->headers_out.status);
-}
-
-
-static int32_t
-ngx_http_wasm_set_resp_header(ngx_http_request_t *r, u_char *name, size_t len,
-    u_char *value, size_t value_len)
-{
-    off_t              n;
-    u_char            *v;
-    ngx_uint_t         i;
-    ngx_table_elt_t   *h, *first, **field;
-    ngx_list_part_t   *part;
+    if (r->header_sent) {
+        return NGX_WASM_ERROR;
+    }
 
     v = ngx_pnalloc(r->pool, value_len ? value_len : 1);
     if (v == NULL) {
@@ -206,93 +203,38 @@ ngx_http_wasm_set_resp_header(ngx_http_request_t *r, u_char *name, size_t len,
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_set_header(ngx_http_wasm_instance_t *env,
-    uint32_t name_ptr, uint32_t name_len, uint32_t value_ptr,
-    uint32_t value_len)
+int32_t
+ngx_http_wasm_resp_get_header(ngx_http_wasm_instance_t *wi, u_char *name,
+    size_t name_len, u_char *buf, size_t buf_len)
 {
-    u_char                    *name, *value;
-    ngx_http_wasm_instance_t  *wi;
+    u_char              *p, num[NGX_OFF_T_LEN];
+    ngx_uint_t           i;
+    ngx_table_elt_t     *h;
+    ngx_list_part_t     *part;
+    ngx_http_request_t  *r;
 
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_set_header);
-
-    if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(value_ptr, value_len))
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    name = ngx_http_wasm_guest_mem(wi, name_ptr, name_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_resp_set_header);
-    value = ngx_http_wasm_guest_mem(wi, value_ptr, value_len,
-                                    NGX_HTTP_WASM_FN_ngx_wasm_resp_set_header);
-
-    /* the header rules of host-abi/abi.json: no CR/LF on the wire */
-    if (!ngx_wasm_header_name_valid(name, name_len)
-        || !ngx_wasm_header_value_valid(value, value_len)
-        || wi->request->header_sent)
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    return ngx_http_wasm_host_end(
-               ngx_http_wasm_set_resp_header(wi->request, name, name_len,
-                                             value, value_len));
-}
-
-
-uint32_t
-Z_envZ_ngx_wasm_resp_get_header(ngx_http_wasm_instance_t *env,
-    uint32_t name_ptr, uint32_t name_len, uint32_t buf, uint32_t buf_len)
-{
-    u_char                    *name, *p, num[NGX_OFF_T_LEN];
-    int32_t                    rc;
-    ngx_uint_t                 i;
-    ngx_table_elt_t           *h;
-    ngx_list_part_t           *part;
-    ngx_http_request_t        *r;
-    ngx_http_wasm_instance_t  *wi;
-
-    wi = ngx_http_wasm_host_begin(env,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
     r = wi->request;
-
-    if (ngx_http_wasm_negative(name_ptr, name_len)
-        || ngx_http_wasm_negative(buf, buf_len))
-    {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    (void) ngx_http_wasm_guest_mem(wi, buf, buf_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
-    name = ngx_http_wasm_guest_mem(wi, name_ptr, name_len,
-                                   NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
 
     if (ngx_http_wasm_is(name, name_len, "Content-Type")) {
         if (r->headers_out.content_type.len == 0) {
-            return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+            return NGX_WASM_NOT_FOUND;
         }
 
-        rc = ngx_http_wasm_copy_out(wi, buf, buf_len,
-                                  r->headers_out.content_type.data,
-                                  r->headers_out.content_type.len,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
-        return ngx_http_wasm_host_end(rc);
+        return ngx_http_wasm_copy_out(buf, buf_len,
+                                      r->headers_out.content_type.data,
+                                      r->headers_out.content_type.len);
     }
 
     if (ngx_http_wasm_is(name, name_len, "Content-Length")
         && r->headers_out.content_length == NULL)
     {
         if (r->headers_out.content_length_n < 0) {
-            return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+            return NGX_WASM_NOT_FOUND;
         }
 
         p = ngx_sprintf(num, "%O", r->headers_out.content_length_n);
 
-        rc = ngx_http_wasm_copy_out(wi, buf, buf_len, num, p - num,
-                                  NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
-        return ngx_http_wasm_host_end(rc);
+        return ngx_http_wasm_copy_out(buf, buf_len, num, p - num);
     }
 
     part = NULL;
@@ -300,33 +242,22 @@ Z_envZ_ngx_wasm_resp_get_header(ngx_http_wasm_instance_t *env,
     h = ngx_http_wasm_find_header(&r->headers_out.headers, name, name_len,
                                   &part, &i);
     if (h == NULL) {
-        return ngx_http_wasm_host_end(NGX_WASM_NOT_FOUND);
+        return NGX_WASM_NOT_FOUND;
     }
 
-    rc = ngx_http_wasm_copy_out(wi, buf, buf_len, h->value.data, h->value.len,
-                                NGX_HTTP_WASM_FN_ngx_wasm_resp_get_header);
-
-    return ngx_http_wasm_host_end(rc);
+    return ngx_http_wasm_copy_out(buf, buf_len, h->value.data, h->value.len);
 }
 
 
-uint32_t
-Z_envZ_ngx_wasm_resp_write(ngx_http_wasm_instance_t *env, uint32_t ptr,
-    uint32_t len)
+int32_t
+ngx_http_wasm_resp_write(ngx_http_wasm_instance_t *wi, u_char *data,
+    size_t len)
 {
-    u_char                    *copy;
-    ngx_http_wasm_instance_t  *wi;
+    u_char  *copy;
 
-    wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_resp_write);
-
-    if (ngx_http_wasm_negative(ptr, len)) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
-    }
-
-    copy = ngx_http_wasm_copy_in(wi, ptr, len,
-                                 NGX_HTTP_WASM_FN_ngx_wasm_resp_write);
+    copy = ngx_http_wasm_copy_in(wi, data, len);
     if (copy == NULL) {
-        return ngx_http_wasm_host_end(NGX_WASM_ERROR);
+        return NGX_WASM_ERROR;
     }
 
     /* a later write replaces an earlier one */
@@ -334,7 +265,7 @@ Z_envZ_ngx_wasm_resp_write(ngx_http_wasm_instance_t *env, uint32_t ptr,
     wi->ctx->resp_body.len = len;
     wi->ctx->body_set = 1;
 
-    return ngx_http_wasm_host_end(NGX_WASM_OK);
+    return NGX_WASM_OK;
 }
 
 

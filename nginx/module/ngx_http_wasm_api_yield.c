@@ -7,14 +7,10 @@
 #include "ngx_http_wasm_module.h"
 
 
-uint32_t
-Z_envZ_ngx_wasm_yield(ngx_http_wasm_instance_t *env)
+int32_t
+ngx_http_wasm_yield(ngx_http_wasm_instance_t *wi)
 {
-    ngx_http_wasm_instance_t  *wi;
-
-    wi = ngx_http_wasm_host_begin(env, NGX_HTTP_WASM_FN_ngx_wasm_yield);
-
     wi->yielded = 1;
 
-    return ngx_http_wasm_host_end(NGX_WASM_OK);
+    return NGX_WASM_OK;
 }

@@ -299,35 +299,27 @@ ngx_http_wasm_run_tool(ngx_conf_t *cf, char *const argv[], u_char *out_path,
 }
 
 
-/* opcode-level features wasm2c cannot compile, from wasm-validate's words */
-static const char *
+/*
+ * A feature wasm2c cannot compile (abi.json "unsupportedFeatures"), named
+ * by the words wasm-validate uses for it; NULL when the output names none
+ */
+static const ngx_wasm_feature_t *
 ngx_http_wasm_feature_problem(ngx_str_t *out)
 {
-    u_char  *end;
+    u_char                    *end;
+    const char * const        *word;
+    const ngx_wasm_feature_t  *f;
 
     end = out->data + out->len;
 
-    if (ngx_strlcasestrn(out->data, end, (u_char *) "0xfd", 4 - 1)) {
-        return "uses SIMD (v128) instructions, which this host cannot compile";
-    }
-
-    if (ngx_strlcasestrn(out->data, end, (u_char *) "0xfe", 4 - 1)
-        || ngx_strlcasestrn(out->data, end, (u_char *) "threads", 7 - 1))
-    {
-        return "uses threads (atomic instructions or shared memory), which "
-               "this host cannot compile";
-    }
-
-    if (ngx_strlcasestrn(out->data, end, (u_char *) "opcode: 0x12", 12 - 1)
-        || ngx_strlcasestrn(out->data, end, (u_char *) "opcode: 0x13", 12 - 1)
-        || ngx_strlcasestrn(out->data, end, (u_char *) "tail", 4 - 1))
-    {
-        return "uses tail calls (return_call), which this host cannot "
-               "compile";
-    }
-
-    if (ngx_strlcasestrn(out->data, end, (u_char *) "memory64", 8 - 1)) {
-        return "uses 64-bit memory (memory64), which this host cannot compile";
+    for (f = ngx_wasm_unsupported_features; f->doc; f++) {
+        for (word = f->words; *word; word++) {
+            if (ngx_strlcasestrn(out->data, end, (u_char *) *word,
+                                 ngx_strlen(*word) - 1))
+            {
+                return f;
+            }
+        }
     }
 
     return NULL;
@@ -360,15 +352,16 @@ static ngx_int_t
 ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     u_char *hash, u_char *so_path, u_char *su_path, ngx_uint_t has_imports)
 {
-    int          rc;
-    const char  *shim;
-    u_char       dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH], tmp_su[NGX_MAX_PATH];
-    u_char       shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
-    u_char       log_path[NGX_MAX_PATH], *dir_end;
-    size_t       dir_len;
-    ngx_fd_t     fd;
-    ngx_str_t    out, summary;
-    const char  *problem;
+    int                        rc;
+    u_char                     dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
+    u_char                     shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
+    u_char                     log_path[NGX_MAX_PATH], tmp_su[NGX_MAX_PATH];
+    u_char                    *dir_end;
+    size_t                     dir_len;
+    ngx_fd_t                   fd;
+    ngx_str_t                  out, summary;
+    const char                *shim;
+    const ngx_wasm_feature_t  *problem;
 
     dir_end = ngx_snprintf(dir, sizeof(dir) - 1, "%V/%s.tmp.%P", cache, hash,
                            ngx_pid);
@@ -409,8 +402,9 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         ngx_http_wasm_tool_summary(&out, &summary);
 
         if (problem) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" %s "
-                               "(%V)", path, problem, &summary);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" uses "
+                               "%s, which this host cannot compile (%V)",
+                               path, problem->doc, &summary);
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" is "
                                "not a valid WebAssembly module: %V", path,

@@ -1,7 +1,8 @@
 /*
- * What every Z_envZ_* host function does around its work: the phase rule
- * of the ABI (from the generated NGX_WASM_FUNCTIONS table), guest memory
- * ranges, copying values out to the guest, and the watchdog's deferral.
+ * What the generated wrappers (ngx_http_wasm_host_functions.c) do around
+ * every host function's semantics: the phase rule of the ABI (from the
+ * generated NGX_WASM_FUNCTIONS table), guest memory ranges, the watchdog's
+ * deferral; and the copies in and out the semantics use.
  */
 
 #include "ngx_http_wasm_module.h"
@@ -12,7 +13,7 @@ typedef struct {
     ngx_uint_t   phases;
 } ngx_http_wasm_function_t;
 
-#define NGX_HTTP_WASM_FUNCTION(name, nparams, phases, area)                  \
+#define NGX_HTTP_WASM_FUNCTION(name, nparams, phases, area, reads_body)     \
     { #name, phases },
 
 static const ngx_http_wasm_function_t  ngx_http_wasm_functions[] = {
@@ -22,11 +23,22 @@ static const ngx_http_wasm_function_t  ngx_http_wasm_functions[] = {
 #undef NGX_HTTP_WASM_FUNCTION
 
 
+/* the function being called, for messages (one guest call at a time) */
+static ngx_uint_t  ngx_http_wasm_current;
+
+
 /* entering host code: a call outside the function's phases traps */
 ngx_http_wasm_instance_t *
 ngx_http_wasm_host_begin(ngx_http_wasm_instance_t *wi, ngx_uint_t function)
 {
     ngx_http_wasm_host_enter();
+
+    ngx_http_wasm_current = function;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, wi->request->connection->log, 0,
+                   "wasm: host call %s (phase %s)",
+                   ngx_http_wasm_functions[function].name,
+                   ngx_http_wasm_phase_names[wi->phase]);
 
     if (!(ngx_http_wasm_functions[function].phases
           & ngx_http_wasm_phase_bit(wi->phase)))
@@ -52,7 +64,7 @@ ngx_http_wasm_host_end(int32_t rc)
 /* guest bytes [ptr, ptr + len): the caller has rejected negative values */
 u_char *
 ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
-    int32_t len, ngx_uint_t function)
+    int32_t len)
 {
     wasm_rt_memory_t  *mem;
 
@@ -62,7 +74,8 @@ ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
     if ((uint64_t) (uint32_t) ptr + (uint32_t) len > mem->size) {
         ngx_http_wasm_host_trap("%s: memory range %D..%D is outside guest "
                                 "memory (%uD bytes)",
-                                ngx_http_wasm_functions[function].name,
+                                ngx_http_wasm_functions[ngx_http_wasm_current]
+                                    .name,
                                 ptr, ptr + len, mem->size);
     }
 
@@ -70,35 +83,27 @@ ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
 }
 
 
-/* a request-pool copy of guest bytes [ptr, ptr + len), which the guest may
- * overwrite once the call returns; NULL when out of memory */
+/* a request-pool copy of guest bytes, which the guest may overwrite once
+ * the call returns; NULL when out of memory */
 u_char *
-ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, int32_t ptr, int32_t len,
-    ngx_uint_t function)
+ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, u_char *data, size_t len)
 {
-    u_char  *p, *copy;
+    u_char  *copy;
 
-    p = ngx_http_wasm_guest_mem(wi, ptr, len, function);
-
-    copy = ngx_pnalloc(wi->request->pool, len ? (size_t) len : 1);
+    copy = ngx_pnalloc(wi->request->pool, len ? len : 1);
     if (copy == NULL) {
         return NULL;
     }
 
-    return ngx_cpymem(copy, p, len) - len;
+    return ngx_cpymem(copy, data, len) - len;
 }
 
 
-/* copy what fits into the guest buffer; return the full length */
+/* a getter: copy what fits into the guest buffer; return the full length */
 int32_t
-ngx_http_wasm_copy_out(ngx_http_wasm_instance_t *wi, int32_t buf,
-    int32_t buf_len, u_char *data, size_t len, ngx_uint_t function)
+ngx_http_wasm_copy_out(u_char *buf, size_t buf_len, u_char *data, size_t len)
 {
-    u_char  *p;
-
-    p = ngx_http_wasm_guest_mem(wi, buf, buf_len, function);
-
-    ngx_memcpy(p, data, ngx_min(len, (size_t) buf_len));
+    ngx_memcpy(buf, data, ngx_min(len, buf_len));
 
     return len > NGX_MAX_INT32_VALUE ? NGX_WASM_ERROR : (int32_t) len;
 }

@@ -65,7 +65,7 @@ _Static_assert(NGX_HTTP_WASM_PHASES_IMPLEMENTED
 
 
 /* memory cap of every guest: 256 pages of 64 KiB = 16 MiB */
-#define NGX_HTTP_WASM_MAX_PAGES         256
+#define NGX_HTTP_WASM_MAX_PAGES         NGX_WASM_MEMORY_MAX_PAGES
 
 /*
  * Native stack: guest functions run on the worker's own stack, one C frame
@@ -245,22 +245,22 @@ ngx_http_wasm_ctx_t *ngx_http_wasm_get_ctx(ngx_http_request_t *r);
 /* the tag of the body filter's output buffers (ctx->out_free/out_busy) */
 #define NGX_HTTP_WASM_BUF_TAG  ((ngx_buf_tag_t) &ngx_http_wasm_module)
 
-/* ngx_http_wasm_host.c: helpers of the Z_envZ_* host functions */
+/* ngx_http_wasm_host.c: around the generated Z_envZ_* wrappers */
 ngx_http_wasm_instance_t *ngx_http_wasm_host_begin(
     ngx_http_wasm_instance_t *wi, ngx_uint_t function);
 u_char *ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
-    int32_t len, ngx_uint_t function);
-u_char *ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, int32_t ptr,
-    int32_t len, ngx_uint_t function);
-int32_t ngx_http_wasm_copy_out(ngx_http_wasm_instance_t *wi, int32_t buf,
-    int32_t buf_len, u_char *data, size_t len, ngx_uint_t function);
+    int32_t len);
+u_char *ngx_http_wasm_copy_in(ngx_http_wasm_instance_t *wi, u_char *data,
+    size_t len);
+int32_t ngx_http_wasm_copy_out(u_char *buf, size_t buf_len, u_char *data,
+    size_t len);
 uint32_t ngx_http_wasm_host_end(int32_t rc);
 
 /* negative pointer or length arguments: NGX_WASM_ERROR, not a trap */
 #define ngx_http_wasm_negative(a, b)  ((int32_t) (a) < 0 || (int32_t) (b) < 0)
 
 /* function numbers, in the order of NGX_WASM_FUNCTIONS */
-#define NGX_HTTP_WASM_FN_ENUM(name, nparams, phases, area)                  \
+#define NGX_HTTP_WASM_FN_ENUM(name, nparams, phases, area, reads_body)      \
     NGX_HTTP_WASM_FN_##name,
 enum {
     NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_FN_ENUM)
@@ -271,32 +271,20 @@ enum {
 ngx_table_elt_t *ngx_http_wasm_find_header(ngx_list_t *headers, u_char *name,
     size_t len, ngx_list_part_t **part, ngx_uint_t *index);
 
+/* the semantics of each host function, checked against abi.json */
+#include "ngx_http_wasm_host_functions.h"
+
 /* ngx_http_wasm_api_response.c */
 ngx_int_t ngx_http_wasm_send_response(ngx_http_request_t *r,
     ngx_http_wasm_ctx_t *ctx);
 
-/* ngx_http_wasm_api_shm.c: the zone, and the ABI semantics of shm_* */
+/* ngx_http_wasm_api_shm.c: the zone */
 char *ngx_http_wasm_shm_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 ngx_int_t ngx_http_wasm_shm_check_guests(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
-int32_t ngx_http_wasm_shm_get(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, u_char *buf, size_t buf_len);
-int32_t ngx_http_wasm_shm_exists(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len);
-int32_t ngx_http_wasm_shm_set(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, u_char *value, size_t value_len);
-int32_t ngx_http_wasm_shm_set_ex(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, u_char *value, size_t value_len, int32_t ttl_msec);
-int32_t ngx_http_wasm_shm_add(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, u_char *value, size_t value_len);
-int32_t ngx_http_wasm_shm_replace(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, u_char *value, size_t value_len);
-int32_t ngx_http_wasm_shm_incr(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len, int32_t delta);
-int32_t ngx_http_wasm_shm_delete(ngx_http_wasm_instance_t *wi, u_char *key,
-    size_t key_len);
+/* (the shm_* semantics: ngx_http_wasm_host_functions.h) */
 
-/* ngx_http_wasm_api_metrics.c: directives, zone, exposition, metric_* */
+/* ngx_http_wasm_api_metrics.c: directives, zone, exposition */
 char *ngx_http_wasm_metrics_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_wasm_metric_declare(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -305,12 +293,7 @@ char *ngx_http_wasm_metrics_serve(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_wasm_metrics_init(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
-int32_t ngx_http_wasm_metric_counter_inc(ngx_http_wasm_instance_t *wi,
-    u_char *name, size_t name_len, int32_t delta);
-int32_t ngx_http_wasm_metric_gauge_set(ngx_http_wasm_instance_t *wi,
-    u_char *name, size_t name_len, int32_t value);
-int32_t ngx_http_wasm_metric_gauge_add(ngx_http_wasm_instance_t *wi,
-    u_char *name, size_t name_len, int32_t delta);
+/* (the metric_* semantics: ngx_http_wasm_host_functions.h) */
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

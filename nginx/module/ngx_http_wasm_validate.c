@@ -125,14 +125,15 @@ typedef struct {
     ngx_str_t       name;
     ngx_uint_t      nparams;
     ngx_uint_t      area;
+    ngx_uint_t      reads_body;
 } ngx_http_wasm_abi_function_t;
 
-#define NGX_HTTP_WASM_ABI_ENTRY(name, nparams, phases, area)                  \
-    { ngx_string(#name), nparams, area },
+#define NGX_HTTP_WASM_ABI_ENTRY(name, nparams, phases, area, reads_body)      \
+    { ngx_string(#name), nparams, area, reads_body },
 
 static ngx_http_wasm_abi_function_t  ngx_http_wasm_abi_functions[] = {
     NGX_WASM_FUNCTIONS(NGX_HTTP_WASM_ABI_ENTRY)
-    { ngx_null_string, 0, 0 }
+    { ngx_null_string, 0, 0, 0 }
 };
 
 #undef NGX_HTTP_WASM_ABI_ENTRY
@@ -1419,7 +1420,9 @@ ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info, ngx_uint_t *reads_body,
 
         (void) ngx_http_wasm_quote(name, sizeof(name), &im->name);
 
-        if (im->module.len != 3 || ngx_strncmp(im->module.data, "env", 3) != 0
+        if (im->module.len != sizeof(NGX_WASM_IMPORT_MODULE) - 1
+            || ngx_strncmp(im->module.data, NGX_WASM_IMPORT_MODULE,
+                           im->module.len) != 0
             || im->kind != NGX_HTTP_WASM_KIND_FUNC)
         {
             p = ngx_slprintf(err, last, "imports %s.%s (%s), which is not "
@@ -1470,10 +1473,7 @@ ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info, ngx_uint_t *reads_body,
             return NGX_ERROR;
         }
 
-        if (im->name.len == sizeof("ngx_wasm_req_get_body") - 1
-            && ngx_strncmp(im->name.data, "ngx_wasm_req_get_body",
-                           im->name.len) == 0)
-        {
+        if (fn->reads_body) {
             *reads_body = 1;
         }
     }
@@ -1483,7 +1483,9 @@ ngx_http_wasm_check_guest(ngx_http_wasm_info_t *info, ngx_uint_t *reads_body,
     for (i = 0; i < info->nexports; i++) {
         ex = &info->exports[i];
 
-        if (ex->name.len == 6 && ngx_strncmp(ex->name.data, "memory", 6) == 0
+        if (ex->name.len == sizeof(NGX_WASM_MEMORY_EXPORT) - 1
+            && ngx_strncmp(ex->name.data, NGX_WASM_MEMORY_EXPORT,
+                           ex->name.len) == 0
             && ex->kind == NGX_HTTP_WASM_KIND_MEMORY)
         {
             has_memory = 1;

@@ -136,7 +136,7 @@ describe("pointer and length rules", () => {
     const outside = await runHandler(`(call $ngx_wasm_req_get_header (i32.const 65530) (i32.const 10) (i32.const 0) (i32.const 0))`);
     expect(outside.trap).toEqual({
       kind: "bad_pointer",
-      message: "request header name: range [65530, 65540) is outside guest memory (65536 bytes)",
+      message: "ngx_wasm_req_get_header name: range [65530, 65540) is outside guest memory (65536 bytes)",
     });
     const buffer = await runHandler(
       { items: data(0, "host"), body: `(call $ngx_wasm_req_get_header ${str(0, "host")} (i32.const 65535) (i32.const 2))` },
