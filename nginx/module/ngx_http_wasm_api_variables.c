@@ -11,10 +11,6 @@ static ngx_int_t
 ngx_http_wasm_var_name(ngx_http_wasm_instance_t *wi, u_char *p, size_t len,
     ngx_str_t *name, ngx_uint_t *key)
 {
-    if (len == 0) {
-        return NGX_ERROR;
-    }
-
     name->data = ngx_pnalloc(wi->request->pool, len);
     if (name->data == NULL) {
         return NGX_ERROR;
@@ -34,6 +30,11 @@ ngx_http_wasm_var_get(ngx_http_wasm_instance_t *wi, u_char *name_data,
     ngx_str_t                   name;
     ngx_uint_t                  key;
     ngx_http_variable_value_t  *vv;
+
+    if (name_len == 0) {
+        /* no variable has an empty name: unknown, as on the TS host */
+        return NGX_WASM_NOT_FOUND;
+    }
 
     if (ngx_http_wasm_var_name(wi, name_data, name_len, &name, &key)
         != NGX_OK)
@@ -68,6 +69,10 @@ ngx_http_wasm_var_set(ngx_http_wasm_instance_t *wi, u_char *name_data,
     ngx_http_variable_value_t  *vv;
 
     r = wi->request;
+
+    if (name_len == 0) {
+        return NGX_WASM_NOT_FOUND;
+    }
 
     value = ngx_http_wasm_copy_in(wi, value_data, value_len);
     if (value == NULL) {
