@@ -23,8 +23,9 @@ const BUILTINS: Record<string, Builtin> = {
   request_method: { get: (s) => s.request.method },
   uri: { get: (s) => s.request.uri },
   document_uri: { get: (s) => s.request.uri },
-  args: { get: (s) => s.request.args, set: (s, v) => void (s.request.args = v) },
-  query_string: { get: (s) => s.request.args, set: (s, v) => void (s.request.args = v) },
+  // nginx: not found without a query string; only $args can be changed
+  args: { get: (s) => s.request.args || undefined, set: (s, v) => void (s.request.args = v) },
+  query_string: { get: (s) => s.request.args || undefined },
   is_args: { get: (s) => (s.request.args ? "?" : "") },
   request_uri: { get: (s) => s.request.requestUri },
   request: { get: (s) => `${s.request.method} ${s.request.requestUri} HTTP/1.1` },

@@ -216,9 +216,10 @@ ngx_http_wasm_req_get_body(ngx_http_wasm_instance_t *wi, u_char *buf,
     ctx = wi->ctx;
 
     /* a request without a body (no Content-Length, not chunked) has none
-     * to read: -1, as for a body that was not read */
+     * to read: -1, as for a body that was not read; Content-Length: 0 is
+     * an empty body */
     if (!ctx->body_read
-        || (wi->request->headers_in.content_length_n <= 0
+        || (wi->request->headers_in.content_length_n < 0
             && !wi->request->headers_in.chunked))
     {
         return NGX_WASM_NOT_FOUND;

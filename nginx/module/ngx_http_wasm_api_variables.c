@@ -23,6 +23,27 @@ ngx_http_wasm_var_name(ngx_http_wasm_instance_t *wi, u_char *p, size_t len,
 }
 
 
+/* a name nginx computes from a prefix variable ($arg_, $http_, $cookie_...) */
+static ngx_uint_t
+ngx_http_wasm_var_prefixed(ngx_http_core_main_conf_t *cmcf, ngx_str_t *name)
+{
+    ngx_uint_t            i;
+    ngx_http_variable_t  *v;
+
+    v = cmcf->prefix_variables.elts;
+
+    for (i = 0; i < cmcf->prefix_variables.nelts; i++) {
+        if (name->len >= v[i].name.len
+            && ngx_strncmp(name->data, v[i].name.data, v[i].name.len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 int32_t
 ngx_http_wasm_var_get(ngx_http_wasm_instance_t *wi, u_char *name_data,
     size_t name_len, u_char *buf, size_t buf_len)
@@ -90,7 +111,9 @@ ngx_http_wasm_var_set(ngx_http_wasm_instance_t *wi, u_char *name_data,
     v = ngx_hash_find(&cmcf->variables_hash, key, name.data, name.len);
 
     if (v == NULL) {
-        return NGX_WASM_NOT_FOUND;
+        /* $arg_x, $http_x, ...: known (readable), computed, not changeable */
+        return ngx_http_wasm_var_prefixed(cmcf, &name) ? NGX_WASM_ERROR
+                                                        : NGX_WASM_NOT_FOUND;
     }
 
     if (!(v->flags & NGX_HTTP_VAR_CHANGEABLE)) {

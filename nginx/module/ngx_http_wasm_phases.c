@@ -712,7 +712,9 @@ static ngx_int_t
 ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
     ngx_int_t                  rc;
+    ngx_buf_t                 *b;
     ngx_uint_t                 bit;
+    ngx_chain_t                flush;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_instance_t  *wi;
@@ -770,9 +772,21 @@ ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     ctx->chunk_in = NULL;
 
     if (rc != NGX_OK) {
-        /* the headers are gone: all we can do is cut the response */
+        /*
+         * the header is gone (or waits in the write filter: flush it, so
+         * the client sees the status); all we can do is cut the response
+         */
         ngx_http_wasm_chunk_out_free(ctx);
         ctx->done |= bit;
+
+        b = ngx_calloc_buf(r->pool);
+        if (b != NULL) {
+            b->flush = 1;
+            flush.buf = b;
+            flush.next = NULL;
+            (void) ngx_http_next_body_filter(r, &flush);
+        }
+
         return NGX_ERROR;
     }
 

@@ -58,10 +58,17 @@ const CASES: AreaCase[] = [
       expect: { report: "rc=-2;rc=-2;" },
     },
     {
-      name: `${fn}: buf_len under 8 is -2 before the range is looked at`,
+      // the generated layer checks every range before any semantics (abi.json order)
+      name: `${fn}: buf_len under 8 inside memory is -2`,
+      phase: "content",
+      wat: `(call $rc (call $${fn} (i32.const 65528) (i32.const 4)))`,
+      expect: { report: "rc=-2;" },
+    },
+    {
+      name: `${fn}: the range comes before buf_len: 4 bytes past the end trap`,
       phase: "content",
       wat: `(call $rc (call $${fn} (i32.const 65535) (i32.const 4)))`,
-      expect: { report: "rc=-2;" },
+      expect: { trap: new RegExp(`${fn}\\b.*outside guest memory`), status: 500 },
     },
     {
       name: `${fn}: 8 bytes past the end of memory trap, naming the function`,
