@@ -221,7 +221,7 @@ static const ngx_wasm_feature_t  ngx_wasm_unsupported_features[] = {
 #define NGX_WASM_IMPORT(name)
 #endif
 
-/* Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string. Returns 0. */
+/* Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG) as a line starting `[wasm] `; over 1024 bytes is truncated, never used as a format string; control bytes other than tab are written as `\xNN`, so a message cannot forge log lines. Returns 0. */
 NGX_WASM_IMPORT(ngx_wasm_log) int32_t ngx_wasm_log(int32_t level, int32_t ptr, int32_t len);
 /* Set the response status code. Returns 0 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_resp_set_status) int32_t ngx_wasm_resp_set_status(int32_t status);

@@ -11,7 +11,7 @@ import type { GuestBuffer, GuestMemory } from "./memory.js";
 
 /** Every ABI function's semantics, as the host implements them (all results are i32). */
 export interface HostFunctions {
-  /** Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string. */
+  /** Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG) as a line starting `[wasm] `; over 1024 bytes is truncated, never used as a format string; control bytes other than tab are written as `\xNN`, so a message cannot forge log lines. */
   ngx_wasm_log(level: number, data: Uint8Array): number;
   /** Set the response status code. */
   ngx_wasm_resp_set_status(status: number): number;

@@ -60,7 +60,7 @@ export namespace Limit {
   export const MEMORY_MAX_PAGES: i32 = 256;
 }
 
-/** Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string. Returns 0. Phases: server_rewrite, rewrite, access, content, header_filter, body_filter, log, balancer, ssl_client_hello, ssl_certificate. */
+/** Write guest bytes to the nginx error log at `level` (0 STDERR .. 8 DEBUG) as a line starting `[wasm] `; over 1024 bytes is truncated, never used as a format string; control bytes other than tab are written as `\xNN`, so a message cannot forge log lines. Returns 0. Phases: server_rewrite, rewrite, access, content, header_filter, body_filter, log, balancer, ssl_client_hello, ssl_certificate. */
 @external("env", "ngx_wasm_log")
 export declare function ngx_wasm_log(level: i32, ptr: i32, len: i32): i32;
 

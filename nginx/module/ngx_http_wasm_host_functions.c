@@ -15,7 +15,9 @@
 
 /*
  * ngx_wasm_log: Write guest bytes to the nginx error log at `level` (0 STDERR
- * .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string.
+ * .. 8 DEBUG) as a line starting `[wasm] `; over 1024 bytes is truncated,
+ * never used as a format string; control bytes other than tab are written as
+ * `\xNN`, so a message cannot forge log lines.
  */
 uint32_t
 Z_envZ_ngx_wasm_log(ngx_http_wasm_instance_t *wi, uint32_t level, uint32_t ptr,

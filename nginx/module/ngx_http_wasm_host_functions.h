@@ -14,7 +14,9 @@
 #if (NGX_WASM_HOST_NGINX_AREAS & NGX_WASM_AREA_LOG)
 /*
  * ngx_wasm_log: Write guest bytes to the nginx error log at `level` (0 STDERR
- * .. 8 DEBUG); over 1024 bytes is truncated, never used as a format string.
+ * .. 8 DEBUG) as a line starting `[wasm] `; over 1024 bytes is truncated,
+ * never used as a format string; control bytes other than tab are written as
+ * `\xNN`, so a message cannot forge log lines.
  */
 int32_t ngx_http_wasm_log(ngx_http_wasm_instance_t *wi, int32_t level,
     u_char *data, size_t data_len);

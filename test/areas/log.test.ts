@@ -48,6 +48,12 @@ const CASES: AreaCase[] = [
     expect: { report: "rc=0;", logs: ["WARN fmt %s %d %V %p %n %*s 100% literal"] },
   },
   {
+    name: "control bytes but tab are written as \\xNN: a message cannot forge log lines",
+    phase: "content",
+    wat: `(call $rc (call $ngx_wasm_log (i32.const 6) (str "a\\0d\\0a2026/01/01 [emerg] forged\\00\\09tab\\7f")))`,
+    expect: { report: "rc=0;", logs: ["NOTICE a\\x0d\\x0a2026/01/01 [emerg] forged\\x00\ttab\\x7f"] },
+  },
+  {
     name: "UTF-8 text is logged as it is",
     phase: "content",
     wat: `(call $rc (call $ngx_wasm_log (i32.const 6) (str "h\\c3\\a9llo \\e2\\9c\\93")))`,
