@@ -42,40 +42,46 @@ export async function freePort(): Promise<number> {
 
 // ------------------------------------------------------------------ module build
 
+/**
+ * Run nginx/module/build.sh with `args` once per test process, under a lock
+ * directory `build/<lockName>`: test files run in parallel workers, and two
+ * builds of one tree at once would corrupt it. A lock older than five
+ * minutes is left over from a killed run.
+ */
+async function buildModuleLocked(lockName: string, args: string[], what: string): Promise<void> {
+  const lock = join(projectRoot(), "build", lockName);
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      await sleep(200);
+    }
+  }
+  try {
+    await execFileP("bash", ["nginx/module/build.sh", ...args], { cwd: projectRoot(), maxBuffer: 64 << 20 });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`building ${what} failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 let moduleBuilt: Promise<void> | undefined;
 
 /**
  * Bring build/module/ngx_http_wasm_module.so up to date, as `make module`
  * does (`bash nginx/module/build.sh build/module`; incremental, ~0.1 s when
- * nothing changed). Test files run in parallel workers: a lock directory
- * serialises the builds.
+ * nothing changed).
  */
 export function ensureModule(): Promise<void> {
-  moduleBuilt ??= (async () => {
-    const lock = join(projectRoot(), "build", "module.lock");
-    mkdirSync(dirname(lock), { recursive: true });
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      try {
-        mkdirSync(lock);
-        break;
-      } catch {
-        // A lock older than five minutes is left over from a killed run.
-        const held = statSync(lock, { throwIfNoEntry: false });
-        if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-        await sleep(200);
-      }
-    }
-    try {
-      await execFileP("bash", ["nginx/module/build.sh", "build/module"], { cwd: projectRoot(), maxBuffer: 64 << 20 });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`building the nginx module failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  })();
+  moduleBuilt ??= buildModuleLocked("module.lock", ["build/module"], "the nginx module");
   return moduleBuilt;
 }
 
@@ -89,30 +95,7 @@ let asanModuleBuilt: Promise<void> | undefined;
  * ~10 s (copy + configure + compile), later ones only what changed.
  */
 export function ensureAsanModule(): Promise<void> {
-  asanModuleBuilt ??= (async () => {
-    const lock = join(projectRoot(), "build", "module-asan.lock");
-    mkdirSync(dirname(lock), { recursive: true });
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      try {
-        mkdirSync(lock);
-        break;
-      } catch {
-        const held = statSync(lock, { throwIfNoEntry: false });
-        if (held && Date.now() - held.mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-        await sleep(200);
-      }
-    }
-    try {
-      await execFileP("bash", ["nginx/module/build.sh", "build/module-asan", "--asan"], { cwd: projectRoot(), maxBuffer: 64 << 20 });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`building the ASan nginx module failed:\n${err.stdout ?? ""}${err.stderr ?? err.message}`);
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  })();
+  asanModuleBuilt ??= buildModuleLocked("module-asan.lock", ["build/module-asan", "--asan"], "the ASan nginx module");
   return asanModuleBuilt;
 }
 
