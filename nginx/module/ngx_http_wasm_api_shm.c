@@ -302,10 +302,15 @@ ngx_http_wasm_shm_now(void)
 }
 
 
+/* the zone, or NULL (the call fails with -2) for a key of a bad length */
 static ngx_http_wasm_shm_ctx_t *
-ngx_http_wasm_shm_ctx(ngx_http_wasm_instance_t *wi)
+ngx_http_wasm_shm_ctx(ngx_http_wasm_instance_t *wi, size_t key_len)
 {
     ngx_http_wasm_main_conf_t  *wmcf;
+
+    if (key_len == 0 || key_len > NGX_WASM_SHM_KEY_MAX) {
+        return NULL;
+    }
 
     wmcf = ngx_http_get_module_main_conf(wi->request, ngx_http_wasm_module);
 
@@ -315,13 +320,6 @@ ngx_http_wasm_shm_ctx(ngx_http_wasm_instance_t *wi)
     }
 
     return wmcf->shm_zone->data;
-}
-
-
-static ngx_uint_t
-ngx_http_wasm_shm_valid_key(size_t key_len)
-{
-    return key_len > 0 && key_len <= NGX_WASM_SHM_KEY_MAX;
 }
 
 
@@ -528,14 +526,11 @@ ngx_http_wasm_shm_store(ngx_http_wasm_instance_t *wi, u_char *key,
     ngx_http_wasm_shm_ctx_t   *ctx;
     ngx_http_wasm_shm_node_t  *n;
 
-    if (!ngx_http_wasm_shm_valid_key(key_len)
-        || value_len > NGX_WASM_SHM_VALUE_MAX
-        || ttl_msec < 0)
-    {
+    if (value_len > NGX_WASM_SHM_VALUE_MAX || ttl_msec < 0) {
         return NGX_WASM_ERROR;
     }
 
-    ctx = ngx_http_wasm_shm_ctx(wi);
+    ctx = ngx_http_wasm_shm_ctx(wi, key_len);
     if (ctx == NULL) {
         return NGX_WASM_ERROR;
     }
@@ -641,11 +636,7 @@ ngx_http_wasm_shm_get(ngx_http_wasm_instance_t *wi, u_char *key,
     ngx_http_wasm_shm_ctx_t   *ctx;
     ngx_http_wasm_shm_node_t  *n;
 
-    if (!ngx_http_wasm_shm_valid_key(key_len)) {
-        return NGX_WASM_ERROR;
-    }
-
-    ctx = ngx_http_wasm_shm_ctx(wi);
+    ctx = ngx_http_wasm_shm_ctx(wi, key_len);
     if (ctx == NULL) {
         return NGX_WASM_ERROR;
     }
@@ -681,11 +672,7 @@ ngx_http_wasm_shm_exists(ngx_http_wasm_instance_t *wi, u_char *key,
     ngx_http_wasm_shm_ctx_t   *ctx;
     ngx_http_wasm_shm_node_t  *n;
 
-    if (!ngx_http_wasm_shm_valid_key(key_len)) {
-        return NGX_WASM_ERROR;
-    }
-
-    ctx = ngx_http_wasm_shm_ctx(wi);
+    ctx = ngx_http_wasm_shm_ctx(wi, key_len);
     if (ctx == NULL) {
         return NGX_WASM_ERROR;
     }
@@ -753,11 +740,7 @@ ngx_http_wasm_shm_incr(ngx_http_wasm_instance_t *wi, u_char *key,
     ngx_http_wasm_shm_ctx_t   *ctx;
     ngx_http_wasm_shm_node_t  *n;
 
-    if (!ngx_http_wasm_shm_valid_key(key_len)) {
-        return NGX_WASM_ERROR;
-    }
-
-    ctx = ngx_http_wasm_shm_ctx(wi);
+    ctx = ngx_http_wasm_shm_ctx(wi, key_len);
     if (ctx == NULL) {
         return NGX_WASM_ERROR;
     }
@@ -829,11 +812,7 @@ ngx_http_wasm_shm_delete(ngx_http_wasm_instance_t *wi, u_char *key,
     ngx_http_wasm_shm_ctx_t   *ctx;
     ngx_http_wasm_shm_node_t  *n;
 
-    if (!ngx_http_wasm_shm_valid_key(key_len)) {
-        return NGX_WASM_ERROR;
-    }
-
-    ctx = ngx_http_wasm_shm_ctx(wi);
+    ctx = ngx_http_wasm_shm_ctx(wi, key_len);
     if (ctx == NULL) {
         return NGX_WASM_ERROR;
     }
