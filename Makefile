@@ -1,7 +1,7 @@
 # ngxwasm — every entry point a user or CI needs.
 #   make start   set up everything, build the examples, serve them on 127.0.0.1:18080
 #   make test    set up everything and run the whole test suite
-#   make bench   wrk against nginx: `return 200` vs the hello guest
+#   make bench   the module against nginx's own handlers, Lua and njs: req/s, latency, memory, start-up
 #   make fuzz    libFuzzer on the nginx module's wasm reader, FUZZ_SECONDS (600)
 #   make faults  the fault campaign: fault matrix, crafted modules, long soak, under ASan too
 # Each target installs its own dependencies (Debian packages, npm ci).
@@ -11,6 +11,8 @@ NODE_BIN := node_modules/.bin
 # libclang-rt-14-dev: libFuzzer and the sanitizers for clang (make fuzz, test/e2e/fuzz.test.ts)
 # libasan8: the AddressSanitizer runtime nginx preloads for the ASan build of the module (test/faults)
 APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev libasan8
+# make bench only: Debian's Lua (with NDK, LuaJIT) and njs modules and cjson for LuaJIT, the bench's rivals
+BENCH_APT := libnginx-mod-http-ndk libnginx-mod-http-lua libnginx-mod-http-js lua-cjson
 NGXWASM := node bin/ngxwasm.js
 EXAMPLES := $(sort $(dir $(wildcard guests/*/index.ts)))
 MODULE_SO := build/module/ngx_http_wasm_module.so
@@ -22,7 +24,7 @@ SOAK_ASAN_REQUESTS ?= 100000
 FAULT_SUITES := $(wildcard test/e2e/request-failures.test.ts test/e2e/stack.test.ts test/e2e/yield.test.ts \
   test/e2e/header-edits.test.ts test/e2e/body-filter-memory.test.ts test/e2e/crafted-modules.test.ts)
 
-.PHONY: all deps apt npm build ts gen check-gen guests module module-asan test fuzz faults start stop bench clean
+.PHONY: all deps apt npm build ts gen check-gen guests module module-asan test fuzz faults start stop bench bench-apt clean
 
 all: build
 
@@ -98,8 +100,13 @@ start: deps build
 stop:
 	bash nginx/stop.sh
 
-bench: deps build
-	bash bench/run.sh
+# BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_RATE (2000), BENCH_LATENCY_SECONDS (5);
+# prints the tables, writes build/bench/results.json and build/bench/chart.svg
+bench: deps bench-apt build
+	node bench/bench.mjs
+
+bench-apt:
+	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(BENCH_APT)"
 
 clean:
 	rm -rf dist build nginx/run
