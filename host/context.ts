@@ -49,7 +49,11 @@ export class RunContext {
   ) {
     this.request = new RequestState(options.request);
     this.variables = new Variables(
-      { request: this.request, status: () => this.response.status },
+      {
+        request: this.request,
+        status: () => this.response.status,
+        balancer: phase === "balancer" ? { try: options.upstream?.try ?? 1, peers: options.upstream?.peers ?? 1 } : undefined,
+      },
       options.request?.variables,
     );
     const upstream = options.response ?? {};

@@ -45,8 +45,12 @@ export interface RunOptions {
   response?: { status?: number; headers?: Record<string, string>; chunks?: (string | Uint8Array)[] };
   /** resolves ngx_wasm_subreq; without it a subrequest gets status 502 and a host warning in `logs` */
   subrequest?: (sr: SubrequestCall) => SubrequestReply | Promise<SubrequestReply>;
-  /** balancer: number of servers in the upstream block (default 1) */
-  upstream?: { peers: number };
+  /**
+   * balancer: number of servers in the upstream block (default 1) and which
+   * try this is (1-based, default 1; retries under proxy_next_upstream count
+   * up), the guest's `$wasm_balancer_peers` and `$wasm_balancer_try`
+   */
+  upstream?: { peers: number; try?: number };
   /** SSL phases: the client's SNI (absent: ssl_get_server_name returns -1) */
   ssl?: { serverName?: string };
   /**

@@ -15,6 +15,8 @@ export interface VariableSources {
   request: RequestState;
   /** current response status, for `$status` (0 = none yet → "000") */
   status(): number;
+  /** balancer phase: this try (1-based) and the upstream's peers, for `$wasm_balancer_try` / `$wasm_balancer_peers` */
+  balancer?: { try: number; peers: number };
 }
 
 type Builtin = { get(s: VariableSources): VariableValue | undefined; set?(s: VariableSources, value: string): void };
@@ -45,6 +47,9 @@ const BUILTINS: Record<string, Builtin> = {
   content_type: { get: (s) => s.request.header("content-type") },
   request_body: { get: (s) => s.request.body },
   request_id: { get: (s) => s.request.requestId },
+  // the nginx module's, set from the balancer's first try on
+  wasm_balancer_try: { get: (s) => (s.balancer ? String(s.balancer.try) : undefined) },
+  wasm_balancer_peers: { get: (s) => (s.balancer ? String(s.balancer.peers) : undefined) },
 };
 
 /** First `name=value` in a query string (nginx's ngx_http_arg: case-insensitive, value not decoded). */

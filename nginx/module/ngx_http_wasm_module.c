@@ -7,8 +7,6 @@
 #include "ngx_http_wasm_module.h"
 
 
-static char *ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 static char *ngx_http_wasm_cache_path(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void *ngx_http_wasm_create_main_conf(ngx_conf_t *cf);
@@ -82,6 +80,13 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       ngx_http_wasm_by_wasm,
       NGX_HTTP_LOC_CONF_OFFSET,
       NGX_HTTP_WASM_LOG,
+      NULL },
+
+    { ngx_string("balancer_by_wasm"),
+      NGX_HTTP_UPS_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_balancer_by_wasm,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      NGX_HTTP_WASM_BALANCER,
       NULL },
 
     { ngx_string("wasm_request_body_buffer_size"),
@@ -223,8 +228,11 @@ ngx_http_wasm_prepare_cache(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
 }
 
 
-/* content_by_wasm PATH EXPORT; and the other *_by_wasm directives */
-static char *
+/*
+ * content_by_wasm PATH EXPORT; and the other *_by_wasm directives
+ * (balancer_by_wasm: through ngx_http_wasm_balancer_by_wasm)
+ */
+char *
 ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_wasm_loc_conf_t *wlcf = conf;

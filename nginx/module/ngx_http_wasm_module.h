@@ -52,6 +52,7 @@ typedef enum {
     NGX_HTTP_WASM_HEADER_FILTER,
     NGX_HTTP_WASM_BODY_FILTER,
     NGX_HTTP_WASM_LOG,
+    NGX_HTTP_WASM_BALANCER,          /* balancer_by_wasm, in upstream {} */
     NGX_HTTP_WASM_NPHASES
 } ngx_http_wasm_phase_e;
 
@@ -114,6 +115,7 @@ typedef struct {
     ngx_uint_t                 phases;        /* bits of configured phases */
     ngx_shm_zone_t            *shm_zone;      /* wasm_shm_zone, or NULL */
     ngx_http_wasm_metrics_t   *metrics;       /* declared metrics, or NULL */
+    ngx_array_t               *balancers;     /* ngx_http_wasm_balancer_t */
     unsigned                   cache_ready:1;
 } ngx_http_wasm_main_conf_t;
 
@@ -184,12 +186,18 @@ struct ngx_http_wasm_ctx_s {
 
     /* yield: re-invoke the export later */
     ngx_event_t                resume;
+
+    /* balancer: tries so far (1-based), peers, the guest's choice or -1 */
+    ngx_uint_t                 balancer_try;
+    ngx_uint_t                 balancer_peers;
+    ngx_int_t                  balancer_peer;
 };
 
 
 /* ngx_http_wasm_module.c */
 extern ngx_module_t  ngx_http_wasm_module;
 extern const char   *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT];
+char *ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* ngx_http_wasm_guest.c */
 ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
@@ -294,6 +302,11 @@ char *ngx_http_wasm_metrics_serve(ngx_conf_t *cf, ngx_command_t *cmd,
 ngx_int_t ngx_http_wasm_metrics_init(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
 /* (the metric_* semantics: ngx_http_wasm_host_functions.h) */
+
+/* ngx_http_wasm_api_balancer.c: balancer_by_wasm in upstream {} */
+char *ngx_http_wasm_balancer_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* (ngx_wasm_balancer_set_peer: ngx_http_wasm_host_functions.h) */
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

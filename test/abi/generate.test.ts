@@ -109,7 +109,7 @@ describe("host-abi", () => {
     expect(hosts.default).toBe("nginx");
     const by = Object.fromEntries(hosts.hosts.map((h) => [h.name, h]));
     expect(Object.keys(by)).toEqual(["nginx", "ngx_wasm", "ts"]);
-    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "metrics", "yield"]);
+    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "metrics", "yield", "balancer"]);
     expect(by.ngx_wasm!.areas).toEqual(Object.keys(abi.areas));
     expect(by.ngx_wasm!.phases).toEqual(abi.phases.map((p) => p.name).filter((p) => p !== "access"));
     expect(by.ts!.areas).toEqual(Object.keys(abi.areas));
@@ -120,7 +120,7 @@ describe("host-abi", () => {
   it("the nginx host's directives in hosts.json are the module's directive table, with the same contexts", () => {
     const source = readFileSync(join(root, "nginx", "module", "ngx_http_wasm_module.c"), "utf8");
     const macros: Record<string, string> = { NGX_HTTP_WASM_HANDLER_CONF: "NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF" };
-    const contextOf: Record<string, string> = { NGX_HTTP_MAIN_CONF: "http", NGX_HTTP_SRV_CONF: "server", NGX_HTTP_LOC_CONF: "location" };
+    const contextOf: Record<string, string> = { NGX_HTTP_MAIN_CONF: "http", NGX_HTTP_SRV_CONF: "server", NGX_HTTP_LOC_CONF: "location", NGX_HTTP_UPS_CONF: "upstream" };
     const module = new Map<string, string[]>();
     for (const m of source.matchAll(/\{ ngx_string\("(\w+)"\),\s*([A-Z0-9_|]+),/g)) {
       const flags = m[2]!.split("|").flatMap((f) => (macros[f] ?? f).split("|"));

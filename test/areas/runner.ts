@@ -107,8 +107,9 @@ export interface Expect {
   failed?: RegExp;
   /** the export returned this non-zero value */
   returned?: number;
-  /** TS-host-only observations (their areas or phases are not in the nginx host) */
+  /** balancer: the peer chosen (nginx: the upstream server that answered) */
   peer?: number;
+  /** TS-host-only observations (their areas or phases are not in the nginx host) */
   sslRejectAlert?: number;
   /** ssl_certificate: whether a certificate was chosen */
   certificate?: boolean;
@@ -155,6 +156,8 @@ export interface Observed {
   failure?: { kind: "trapped" | "returned" | "failed"; message: string };
   /** the TS host's full result */
   ts?: RunResult;
+  /** nginx, balancer: which server of the case's upstream block answered */
+  peer?: number;
 }
 
 const REQUEST_PHASES: readonly Phase[] = ["server_rewrite", "rewrite", "access", "content"];
@@ -394,6 +397,7 @@ export function expectObserved(c: AreaCase, o: Observed): void {
     });
   }
   if (e.hostLog) expect(o.hostLogs.some((l) => e.hostLog!.test(l)), `${where}: a host log line like ${e.hostLog} in ${JSON.stringify(o.hostLogs)}`).toBe(true);
+  if (e.peer !== undefined && o.host === "nginx") expect(o.peer, `${where}: peer (the server that answered)`).toBe(e.peer);
   if (o.ts) {
     if (e.peer !== undefined) expect(o.ts.peer, `${where}: peer`).toBe(e.peer);
     if (e.sslRejectAlert !== undefined) expect(o.ts.sslRejectAlert, `${where}: ssl reject alert`).toBe(e.sslRejectAlert);
@@ -545,6 +549,9 @@ function nginxLocation(all: AreaCase[], c: AreaCase, wasm: string, upstream: str
       return `location = /c${i} { ${extra} ${run} ${fall} }`;
     case "server_rewrite":
       return `location = /c${i} { ${extra} ${fall} }`;
+    case "balancer":
+      // upstream c<i>_peers: balancerUpstream()
+      return `location = /c${i} { ${extra} proxy_pass http://c${i}_peers/fall; }`;
     case "header_filter":
     case "body_filter":
     case "log": {
@@ -559,7 +566,14 @@ function nginxLocation(all: AreaCase[], c: AreaCase, wasm: string, upstream: str
   }
 }
 
-function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: string, upstream: string, variables: Record<string, string>, http: string): string {
+/** Balancer cases: an upstream block of as many servers as the case has peers (the Node peers, k answers with X-Peer: k). */
+function balancerUpstream(all: AreaCase[], c: AreaCase, wasm: string, peers: string[]): string {
+  const i = all.indexOf(c);
+  const servers = peers.slice(0, c.ts?.upstream?.peers ?? 1).map((p) => `server ${p.replace(/^http:\/\//, "")};`);
+  return `upstream c${i}_peers { balancer_by_wasm ${wasm} c${i}; ${servers.join(" ")} }`;
+}
+
+function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: string, upstream: string, variables: Record<string, string>, http: string, peers: string[] = []): string {
   const sets = Object.entries(variables).map(([n, v]) => `set $${n} ${nginxString(v)};`);
   const servers = cases
     .filter((c) => c.phase === "server_rewrite")
@@ -575,6 +589,10 @@ function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: strin
     );
   return `
     ${http}
+    ${cases
+      .filter((c) => c.phase === "balancer")
+      .map((c) => balancerUpstream(all, c, wasm, peers))
+      .join("\n    ")}
     log_format areas '$connection $request';
     server {
         listen ${ngx.listen()} default_server;
@@ -708,8 +726,29 @@ async function runNginx(ngx: Nginx, all: AreaCase[], c: AreaCase): Promise<Obser
     logs,
     hostLogs: log.host,
     failure: failureOf(log.failure),
+    peer: res.headers["x-peer"] !== undefined ? Number(res.headers["x-peer"]) : undefined,
   };
   return { ...base, report: report ?? reportFrom(c, base) };
+}
+
+/** The balancer cases' upstream servers: k echoes like /fall, with X-Peer: k. */
+async function startPeers(count: number): Promise<{ servers: Server[]; urls: string[] }> {
+  const servers: Server[] = [];
+  const urls: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json", "x-fell-through": "1", "x-peer": String(k) });
+        res.end(JSON.stringify({ method: req.method, url: req.url ?? "/", headers: req.headers, body: "" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const addr = server.address();
+    servers.push(server);
+    urls.push(`http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`);
+  }
+  return { servers, urls };
 }
 
 /** The Node upstream: /fall echoes the request; /resp/<i> answers case i's upstream response. */
@@ -765,7 +804,7 @@ function checkTable(cases: AreaCase[]): void {
     names.add(c.name);
     functionsOf(c);
     const e = c.expect;
-    if (nginxRuns(c) && (e.peer !== undefined || e.sslRejectAlert !== undefined || e.certificate !== undefined || e.subrequests !== undefined)) {
+    if (nginxRuns(c) && (e.sslRejectAlert !== undefined || e.certificate !== undefined || e.subrequests !== undefined)) {
       throw new Error(`case "${c.name}" runs on nginx but expects what only the in-process host shows`);
     }
   }
@@ -798,15 +837,19 @@ export function areaSuite(title: string, cases: AreaCase[], options: SuiteOption
     describe("nginx", () => {
       let ngx: Nginx;
       let upstream: { server: Server; url: string } | undefined;
+      let peers: { servers: Server[]; urls: string[] } | undefined;
       beforeAll(async () => {
         upstream = await startUpstream(cases);
+        const balancing = onNginx.filter((c) => c.phase === "balancer");
+        peers = await startPeers(balancing.length ? Math.max(...balancing.map((c) => c.ts?.upstream?.peers ?? 1)) : 0);
         ngx = await Nginx.create("areas");
         const wasm = ngx.addFile("wasm/areas.wasm", await tableGuest(cases, onNginx, options.memoryPages));
-        await ngx.start(nginxConfig(ngx, cases, onNginx, wasm, upstream.url, variables, options.nginxHttp ?? ""));
+        await ngx.start(nginxConfig(ngx, cases, onNginx, wasm, upstream.url, variables, options.nginxHttp ?? "", peers.urls));
       });
       afterAll(async () => {
         await ngx?.stop();
         await new Promise((resolve) => upstream?.server.close(resolve));
+        for (const server of peers?.servers ?? []) await new Promise((resolve) => server.close(resolve));
       });
       for (const c of onNginx) {
         it(c.name, async () => expectObserved(c, await runNginx(ngx, cases, c)));

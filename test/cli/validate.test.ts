@@ -183,7 +183,7 @@ describe("ngxwasm validate --host: what the target host implements (host-abi/hos
   it("--help lists the hosts and what each lacks", async () => {
     const r = await runCli(["validate", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}nginx +this project's nginx module; lacks areas subrequest, balancer, ssl; phases balancer, ssl_client_hello, ssl_certificate \(default\)$/m);
+    expect(r.stdout).toMatch(/^ {2}nginx +this project's nginx module; lacks areas subrequest, ssl; phases ssl_client_hello, ssl_certificate \(default\)$/m);
     expect(r.stdout).toMatch(/^ {2}ngx_wasm +the reference ngx_wasm host; lacks phase access$/m);
     expect(r.stdout).toMatch(/^ {2}ts +the in-process host; implements the whole ABI$/m);
   });

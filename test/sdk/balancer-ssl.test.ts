@@ -20,7 +20,14 @@ describe("sdk balancer", () => {
   it("an index outside the upstream aborts with a message", async () => {
     const r = await host.run(guest, { phase: "balancer", upstream: { peers: 3 }, request: { headers: { "X-Peer": "3" } } });
     expect(r.ok).toBe(false);
-    expect(r.logs.map((l) => l.message).join("\n")).toContain('ngxwasm: Balancer.setPeer("3"): no such server');
+    expect(r.logs.map((l) => l.message).join("\n")).toContain("ngxwasm: Balancer.setPeer(3): no such server: the upstream block has 3 (indexes start at 0)");
+  });
+
+  it("tryNumber() and peers() read $wasm_balancer_try and $wasm_balancer_peers", async () => {
+    const r = await host.run(guest, { phase: "balancer", upstream: { peers: 3, try: 2 }, request: { headers: { "X-Peer": "try" } } });
+    expect(r.ok).toBe(true);
+    expect(r.logs.map((l) => l.message)).toContain("try 2 of 3 peers");
+    expect(r.peer).toBe(1);
   });
 });
 
