@@ -1,6 +1,6 @@
 // The ABI source of truth and everything generated from it.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -8,23 +8,15 @@ import { loadAbi, projectRoot, renderAll, staleFiles } from "../../host-abi/gene
 import { loadHosts, renderHostFiles } from "../../host-abi/hosts.js";
 import { HOSTS } from "../../host-abi/hosts-table.js";
 import { HOST_FUNCTIONS } from "../../host-abi/tables.js";
+import { CONTRACT_FUNCTIONS } from "./contract.js";
 
 const root = projectRoot();
 const abi = loadAbi(root);
 const header = join(root, "host-abi", "ngx_wasm_guest_abi.h");
 
-/** `| `ngx_wasm_log` | level, ptr, len | 0 |` rows of the contract's function table. */
-function contractFunctions(): Map<string, string[]> {
-  const path = join(root, "..", "shared", "ABI.md");
-  if (!existsSync(path)) throw new Error(`the ABI contract is expected beside the repository at ${path}`);
-  const rows = new Map<string, string[]>();
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const m = /^\| `(ngx_wasm_\w+)` \| ([^|]*) \|/.exec(line);
-    if (!m) continue;
-    const params = m[2]!.trim() === "—" ? [] : m[2]!.split(",").map((p) => p.trim());
-    rows.set(m[1]!, params);
-  }
-  return rows;
+/** The contract's functions and parameters (test/abi/contract.ts). */
+function contractFunctions(): ReadonlyMap<string, readonly string[]> {
+  return CONTRACT_FUNCTIONS;
 }
 
 /** `int32_t ngx_wasm_log(int32_t level, int32_t ptr, int32_t len);` prototypes of the header. */
@@ -66,14 +58,14 @@ describe("host-abi", () => {
     for (const path of Object.keys(fresh)) expect(stale[path], path).not.toBe(fresh[path]);
   });
 
-  it("defines the 38 functions of ABI.md with the same parameters", () => {
+  it("defines the 38 functions of the ABI contract with the same parameters", () => {
     const contract = contractFunctions();
     expect(contract.size).toBe(38);
     expect(abi.functions.map((f) => f.name).sort()).toEqual([...contract.keys()].sort());
     for (const f of abi.functions) expect(f.params, f.name).toEqual(contract.get(f.name));
   });
 
-  it("the C header lists the same 38 functions as ABI.md with the same signatures", () => {
+  it("the C header lists the same 38 functions as the ABI contract with the same signatures", () => {
     const contract = contractFunctions();
     const protos = headerPrototypes();
     expect(protos.size).toBe(38);
