@@ -61,8 +61,12 @@ gen: ts
 check-gen: ts
 	node dist/host-abi/generate.js --check
 
+# A guest that does not build is reported and left out (make start serves the
+# others; its own test fails in make test), so one broken guest in guests/
+# does not stop the rest.
 guests: ts
-	$(NGXWASM) build $(EXAMPLES) --out-dir build/guests
+	@$(NGXWASM) build $(EXAMPLES) --out-dir build/guests || \
+	  echo "make: some guests did not build (see above); the others are built"
 
 module: apt
 	bash nginx/module/build.sh build/module
