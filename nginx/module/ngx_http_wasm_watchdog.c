@@ -1,28 +1,76 @@
 /*
- * wasm_time_limit: wasm2c code has no fuel, so a per-worker POSIX timer
- * (SIGRTMIN) interrupts a guest that runs too long. The handler traps the
- * guest at once, or, while a host function runs, sets a flag that the host
- * function checks when it returns to the guest (ngx_http_wasm_host_leave).
- * SA_NODEFER: the handler leaves through longjmp, which does not restore the
- * signal mask; without it the second runaway guest would never be stopped.
+ * wasm_time_limit: wasm2c code has no fuel, so something outside the guest
+ * must interrupt one that runs too long. Arming and disarming a POSIX timer
+ * around every call cost 4 timer_settime syscalls per request; instead the
+ * call path only stores its deadline (CLOCK_MONOTONIC, read through the vDSO:
+ * no syscall) in a global, and a watchdog thread of the worker, started once,
+ * sleeps until the current call's deadline (or, with no call running, for a
+ * tick) and sends the worker's main thread SIGRTMIN when a call is still
+ * running past it. With no guest call for NGX_HTTP_WASM_WATCHDOG_IDLE ticks
+ * the thread parks on a futex, and the next call wakes it (one syscall after
+ * an idle second), so an idle worker gets no wakeups.
+ *
+ * The signal handler, on the main thread, checks the deadline itself (the
+ * call the thread saw may have ended, and another begun, before the signal
+ * arrived), then traps the guest at once or, while a host function runs,
+ * sets a flag that the host function checks when it returns to the guest
+ * (ngx_http_wasm_host_leave). SA_NODEFER: the handler leaves through
+ * longjmp, which does not restore the signal mask; without it the second
+ * runaway guest would never be stopped. The thread blocks every signal, so
+ * the process-directed signals nginx relies on (SIGHUP, SIGQUIT, SIGCHLD,
+ * ...) still reach the main thread.
  */
 
 #include "ngx_http_wasm_module.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 
 
-static timer_t     ngx_http_wasm_timer;
-static ngx_uint_t  ngx_http_wasm_timer_ready;
+#define NGX_HTTP_WASM_WATCHDOG_TICK  10000000     /* ns, with no call */
+#define NGX_HTTP_WASM_WATCHDOG_IDLE  100          /* ticks before parking */
+
+
+static pthread_t   ngx_http_wasm_main_thread;
+static pthread_t   ngx_http_wasm_watchdog_thread;
+static ngx_uint_t  ngx_http_wasm_watchdog_ready;
+
+/* the running call's deadline in ns of CLOCK_MONOTONIC, 0: none */
+static volatile int64_t   ngx_http_wasm_deadline;
+/* bumped by every armed call: the thread's sign of activity */
+static volatile uint32_t  ngx_http_wasm_calls;
+/* 1: the thread sleeps on it until a call wakes it */
+static volatile int       ngx_http_wasm_parked;
+
+
+static int64_t
+ngx_http_wasm_now_ns(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 
 static void
 ngx_http_wasm_watchdog_handler(int signo)
 {
+    int64_t  deadline;
+
     (void) signo;
 
     if (!ngx_http_wasm_in_guest) {
+        return;
+    }
+
+    deadline = __atomic_load_n(&ngx_http_wasm_deadline, __ATOMIC_SEQ_CST);
+
+    if (deadline == 0 || ngx_http_wasm_now_ns() < deadline) {
         return;
     }
 
@@ -35,13 +83,75 @@ ngx_http_wasm_watchdog_handler(int signo)
 }
 
 
+static void *
+ngx_http_wasm_watchdog_run(void *data)
+{
+    int64_t          deadline, now, wake;
+    uint32_t         calls, seen;
+    ngx_uint_t       idle;
+    struct timespec  ts;
+
+    (void) data;
+
+    seen = __atomic_load_n(&ngx_http_wasm_calls, __ATOMIC_SEQ_CST);
+    idle = NGX_HTTP_WASM_WATCHDOG_IDLE;       /* park until the first call */
+
+    for ( ;; ) {
+        deadline = __atomic_load_n(&ngx_http_wasm_deadline, __ATOMIC_SEQ_CST);
+        now = ngx_http_wasm_now_ns();
+
+        if (deadline != 0 && now >= deadline) {
+            /* the handler checks again: this call may be over by now */
+            (void) pthread_kill(ngx_http_wasm_main_thread, SIGRTMIN);
+            wake = now + NGX_HTTP_WASM_WATCHDOG_TICK;   /* again, if ignored */
+
+        } else if (deadline != 0) {
+            wake = deadline;
+
+        } else {
+            wake = now + NGX_HTTP_WASM_WATCHDOG_TICK;
+        }
+
+        calls = __atomic_load_n(&ngx_http_wasm_calls, __ATOMIC_SEQ_CST);
+
+        if (calls != seen || deadline != 0) {
+            seen = calls;
+            idle = 0;
+
+        } else if (++idle >= NGX_HTTP_WASM_WATCHDOG_IDLE) {
+            __atomic_store_n(&ngx_http_wasm_parked, 1, __ATOMIC_SEQ_CST);
+
+            if (__atomic_load_n(&ngx_http_wasm_calls, __ATOMIC_SEQ_CST)
+                == seen)
+            {
+                /* returns at once if a call cleared "parked" meanwhile */
+                (void) syscall(SYS_futex, &ngx_http_wasm_parked,
+                               FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+            }
+
+            __atomic_store_n(&ngx_http_wasm_parked, 0, __ATOMIC_SEQ_CST);
+            idle = 0;
+            continue;
+        }
+
+        ts.tv_sec = wake / 1000000000;
+        ts.tv_nsec = wake % 1000000000;
+
+        (void) clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+    }
+
+    return NULL;
+}
+
+
 ngx_int_t
 ngx_http_wasm_watchdog_init(ngx_log_t *log)
 {
+    int               err;
+    sigset_t          all, old;
     struct sigaction  sa;
-    struct sigevent   sev;
 
-    if (ngx_http_wasm_timer_ready) {
+    if (ngx_http_wasm_watchdog_ready) {
         return NGX_OK;
     }
 
@@ -56,17 +166,24 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
         return NGX_ERROR;
     }
 
-    ngx_memzero(&sev, sizeof(struct sigevent));
-    sev.sigev_notify = SIGEV_SIGNAL;
-    sev.sigev_signo = SIGRTMIN;
+    ngx_http_wasm_main_thread = pthread_self();
 
-    if (timer_create(CLOCK_MONOTONIC, &sev, &ngx_http_wasm_timer) == -1) {
-        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
-                      "wasm: timer_create() failed");
+    /* the thread inherits this mask: no signal of the process goes to it */
+    sigfillset(&all);
+    (void) pthread_sigmask(SIG_SETMASK, &all, &old);
+
+    err = pthread_create(&ngx_http_wasm_watchdog_thread, NULL,
+                         ngx_http_wasm_watchdog_run, NULL);
+
+    (void) pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    if (err != 0) {
+        ngx_log_error(NGX_LOG_ALERT, log, err,
+                      "wasm: pthread_create() of the watchdog failed");
         return NGX_ERROR;
     }
 
-    ngx_http_wasm_timer_ready = 1;
+    ngx_http_wasm_watchdog_ready = 1;
 
     return NGX_OK;
 }
@@ -75,30 +192,25 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
 void
 ngx_http_wasm_watchdog_arm(ngx_msec_t limit)
 {
-    struct itimerspec  its;
-
-    if (!ngx_http_wasm_timer_ready) {
+    if (!ngx_http_wasm_watchdog_ready) {
         return;
     }
 
-    ngx_memzero(&its, sizeof(struct itimerspec));
-    its.it_value.tv_sec = limit / 1000;
-    its.it_value.tv_nsec = (limit % 1000) * 1000000;
+    __atomic_store_n(&ngx_http_wasm_deadline,
+                     ngx_http_wasm_now_ns() + (int64_t) limit * 1000000,
+                     __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&ngx_http_wasm_calls, 1, __ATOMIC_SEQ_CST);
 
-    (void) timer_settime(ngx_http_wasm_timer, 0, &its, NULL);
+    if (__atomic_load_n(&ngx_http_wasm_parked, __ATOMIC_SEQ_CST)) {
+        __atomic_store_n(&ngx_http_wasm_parked, 0, __ATOMIC_SEQ_CST);
+        (void) syscall(SYS_futex, &ngx_http_wasm_parked, FUTEX_WAKE_PRIVATE,
+                       1, NULL, NULL, 0);
+    }
 }
 
 
 void
 ngx_http_wasm_watchdog_disarm(void)
 {
-    struct itimerspec  its;
-
-    if (!ngx_http_wasm_timer_ready) {
-        return;
-    }
-
-    ngx_memzero(&its, sizeof(struct itimerspec));
-
-    (void) timer_settime(ngx_http_wasm_timer, 0, &its, NULL);
+    __atomic_store_n(&ngx_http_wasm_deadline, 0, __ATOMIC_SEQ_CST);
 }
