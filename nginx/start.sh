@@ -20,7 +20,7 @@ die() { echo "start.sh: $*" >&2; exit 1; }
 [ -f "$MODULE_SO" ] || die "missing $MODULE_SO: run \`make module\` (or \`make start\`, which builds everything)"
 compgen -G "$GUESTS_DIR/*.wasm" >/dev/null || die "no guests in $GUESTS_DIR: run \`make guests\`"
 
-mkdir -p "$TREE/run/tmp" "$TREE/cache" "$TREE/wasm" "$TREE/conf.d"
+mkdir -p "$TREE/run/tmp" "$TREE/cache" "$TREE/wasm" "$TREE/conf.d" "$TREE/http.d"
 
 # name -> how it is served (see each guest's header comment). A filter guest
 # needs a content source; the rewrite guest runs for every URL no other
@@ -48,17 +48,67 @@ CURL[auth]="curl -i $BASE_URL/auth   # 401; then register a token (POST, loopbac
 CURL[counter]="curl -s $BASE_URL/counter/a   # {\"path\":\"/counter/a\",\"hits\":1}, then 2, 3, …; DELETE resets it"
 LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
 CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
+# Balancer guests go in an upstream {} block, which `ngxwasm install` does not
+# write: install_balancer (below) writes it, with its origins, to http.d/.
+declare -A BALANCER
+BALANCER[pick-backend]=on_balancer
+CURL[pick-backend]="curl -s $BASE_URL/pick -H 'X-Backend: b'   # \"origin b\" (a, b, c: the upstream's servers 0..2 on 18091..18093; no header: round robin)"
 
 # Snippets of the examples are regenerated below; drop the old ones first (an
 # interrupted run may have left one behind). A tree that is still broken
 # (a snippet installed by hand) would make every guest look unsupported.
-for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf"; done
+for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf" "$TREE/http.d/$(basename "$wasm" .wasm).conf"; done
 rm -f "$TREE/conf.d/auth-register.conf"   # auth's second location (below)
 "${NGX[@]}" -t -q 2>/dev/null || { "${NGX[@]}" -t -q || true; die "nginx -t fails before installing anything: fix $TREE/conf.d/ first"; }
+
+# A balancer guest: checked for the phase and host like install does, then an
+# upstream of three origins (server blocks answering "origin a|b|c") on
+# 18091..18093, keepalive after balancer_by_wasm, and /pick proxying to it.
+install_balancer() {
+  local name="$1" wasm="$2" export="$3" msg
+  if ! msg="$(node "$ROOT/bin/ngxwasm.js" validate "$wasm" --host nginx --phase balancer --export "$export" 2>&1 >/dev/null)"; then
+    echo "not serving $name: ${msg//"$wasm: "/}"
+    return 1
+  fi
+  cp "$wasm" "$TREE/wasm/$name.wasm"
+  {
+    echo "# written by start.sh: the $name example (balancer_by_wasm), served at /pick"
+    echo "upstream ${name//-/_} {"
+    echo "    balancer_by_wasm wasm/$name.wasm $export;   # before keepalive"
+    echo "    server 127.0.0.1:18091;   # 0: a"
+    echo "    server 127.0.0.1:18092;   # 1: b"
+    echo "    server 127.0.0.1:18093;   # 2: c"
+    echo "    keepalive 8;"
+    echo "}"
+    for origin in a:18091 b:18092 c:18093; do
+      echo "server { listen 127.0.0.1:${origin#*:}; default_type text/plain; return 200 \"origin ${origin%%:*}\n\"; }"
+    done
+  } >"$TREE/http.d/$name.conf"
+  {
+    echo "# written by start.sh: the $name example"
+    echo "location /pick {"
+    echo "    proxy_pass http://${name//-/_};"
+    echo "    proxy_http_version 1.1;"
+    echo "    proxy_set_header Connection \"\";"
+    echo "    add_header X-Tries \$wasm_balancer_try always;"
+    echo "}"
+  } >"$TREE/conf.d/$name.conf"
+}
 
 installed=()
 for wasm in "$GUESTS_DIR"/*.wasm; do
   name="$(basename "$wasm" .wasm)"
+  if [ -n "${BALANCER[$name]:-}" ]; then
+    install_balancer "$name" "$wasm" "${BALANCER[$name]}" || continue
+    if ! out="$("${NGX[@]}" -t -q 2>&1)"; then
+      reason="$(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
+      echo "not serving $name: ${reason//"$TREE/"/nginx/}"
+      rm -f "$TREE/conf.d/$name.conf" "$TREE/http.d/$name.conf" "$TREE/wasm/$name.wasm"
+      continue
+    fi
+    installed+=("$name")
+    continue
+  fi
   # Examples without an entry above are content handlers at /<name> by convention.
   args=(install "$wasm" --host nginx --tree "$TREE" --location "${LOCATION[$name]:-/$name}")
   for handler in ${PHASES[$name]:-content:on_content}; do args+=(--phase "$handler"); done
