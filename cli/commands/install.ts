@@ -58,7 +58,7 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
     const phase = PHASES.find((p) => p.name === parsePhase(phaseName))!;
     if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
       throw new UsageError(
-        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand`,
+        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
       );
     }
     return { phase, exportName: exportName || exportOption || phase.export };

@@ -180,6 +180,6 @@ describe("ngxwasm install", () => {
   it("the balancer phase cannot be installed as a server snippet → usage error", async () => {
     const r = await runCli(["install", await fixtureWasm("ok"), "--tree", join(tempDir(), "tree6"), "--phase", "balancer"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/balancer_by_wasm belongs in an upstream \{\} block/);
+    expect(r.stderr).toMatch(/balancer_by_wasm belongs in an upstream \{\} block, .* by hand \(before keepalive; an example: nginx\/module\/README\.md, "Balancer"\)/);
   });
 });
