@@ -277,13 +277,13 @@ NGX_WASM_IMPORT(ngx_wasm_metric_gauge_set) int32_t ngx_wasm_metric_gauge_set(int
 NGX_WASM_IMPORT(ngx_wasm_metric_gauge_add) int32_t ngx_wasm_metric_gauge_add(int32_t name_ptr, int32_t name_len, int32_t delta);
 /* Stage a request header for the next subrequest launch. Returns 0 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq_set_header) int32_t ngx_wasm_subreq_set_header(int32_t name_ptr, int32_t name_len, int32_t value_ptr, int32_t value_len);
-/* Launch an nginx-internal subrequest (method numbers are nginx's; option 1 captures the body). Returns 0 / -2. */
+/* Launch an nginx-internal subrequest to any location of the server (static files, return, proxy_pass, a location running a guest); method numbers are nginx's, option 1 captures the response body in memory, up to the host's buffer (nginx: wasm_subrequest_buffer_size, default 64k; a larger body is not captured: subreq_get_body and subreq_get_body_len return -2, the status and headers stay readable). The uri is refused (-2) when it does not start with /, holds a NUL or a .. segment (also %-encoded), or carries ?args while args are given too; ?args in the uri are the args. The staged headers replace the parent's of the same name. One subrequest at a time; a subrequest that fails (404, 502, 504, an internal error) reports its status to the guest, it does not fail the parent. Returns 0 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq) int32_t ngx_wasm_subreq(int32_t uri_ptr, int32_t uri_len, int32_t args_ptr, int32_t args_len, int32_t method, int32_t options);
 /* Get the status of the last finished subrequest. Returns status / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq_get_status) int32_t ngx_wasm_subreq_get_status(void);
 /* Copy a response header of the last finished subrequest. Returns len / -1 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq_get_header) int32_t ngx_wasm_subreq_get_header(int32_t name_ptr, int32_t name_len, int32_t buf_ptr, int32_t buf_len);
-/* Copy the captured body of the last finished subrequest. Returns len / -2. */
+/* Copy the captured body of the last finished subrequest (-2 when it was launched without option 1, or its body was larger than the host's buffer: wasm_subrequest_buffer_size on nginx). Returns len / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq_get_body) int32_t ngx_wasm_subreq_get_body(int32_t buf_ptr, int32_t buf_len);
 /* Get the length of the captured subrequest body. Returns len / -2. */
 NGX_WASM_IMPORT(ngx_wasm_subreq_get_body_len) int32_t ngx_wasm_subreq_get_body_len(void);

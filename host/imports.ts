@@ -67,13 +67,13 @@ export interface HostFunctions {
   ngx_wasm_metric_gauge_add(name: Uint8Array, delta: number): number;
   /** Stage a request header for the next subrequest launch. */
   ngx_wasm_subreq_set_header(name: Uint8Array, value: Uint8Array): number;
-  /** Launch an nginx-internal subrequest (method numbers are nginx's; option 1 captures the body). */
+  /** Launch an nginx-internal subrequest to any location of the server (static files, return, proxy_pass, a location running a guest); method numbers are nginx's, option 1 captures the response body in memory, up to the host's buffer (nginx: wasm_subrequest_buffer_size, default 64k; a larger body is not captured: subreq_get_body and subreq_get_body_len return -2, the status and headers stay readable). The uri is refused (-2) when it does not start with /, holds a NUL or a .. segment (also %-encoded), or carries ?args while args are given too; ?args in the uri are the args. The staged headers replace the parent's of the same name. One subrequest at a time; a subrequest that fails (404, 502, 504, an internal error) reports its status to the guest, it does not fail the parent. */
   ngx_wasm_subreq(uri: Uint8Array, args: Uint8Array, method: number, options: number): number;
   /** Get the status of the last finished subrequest. */
   ngx_wasm_subreq_get_status(): number;
   /** Copy a response header of the last finished subrequest. */
   ngx_wasm_subreq_get_header(name: Uint8Array, buf: GuestBuffer): number;
-  /** Copy the captured body of the last finished subrequest. */
+  /** Copy the captured body of the last finished subrequest (-2 when it was launched without option 1, or its body was larger than the host's buffer: wasm_subrequest_buffer_size on nginx). */
   ngx_wasm_subreq_get_body(buf: GuestBuffer): number;
   /** Get the length of the captured subrequest body. */
   ngx_wasm_subreq_get_body_len(): number;

@@ -118,7 +118,7 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
     if (!callOnce()) return outcome;
     if (ctx.subrequest.pending) {
       try {
-        await ctx.subrequest.finish(options.subrequest, ctx.logs);
+        await ctx.subrequest.finish(options.subrequest, ctx.logs, options.subrequestBufferSize);
       } catch (e) {
         return fail(new HostTrap("host_error", `the subrequest resolver threw: ${(e as Error).message ?? String(e)}`));
       }

@@ -11,6 +11,29 @@ import type { LogEntry, SubrequestCall, SubrequestReply } from "./types.js";
 const METHODS = new Set<number>(Object.values(Method));
 const KNOWN_OPTIONS = SubrequestOption.CAPTURE_BODY;
 const encoder = new TextEncoder();
+/** nginx's default wasm_subrequest_buffer_size */
+export const DEFAULT_SUBREQUEST_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * What nginx's ngx_http_parse_unsafe_uri refuses (as SSI does): a NUL, or a
+ * ".." segment, before or after %XX decoding. A "?" in the uri starts the
+ * args, which must then not be given separately as well.
+ */
+function unsafeUri(uri: string, args: string): { uri: string; args: string } | undefined {
+  const q = uri.indexOf("?");
+  if (q >= 0) {
+    if (args.length > 0) return undefined;
+    args = uri.slice(q + 1);
+    uri = uri.slice(0, q);
+  }
+  const dotdot = (u: string): boolean => u.includes("\0") || /(^|\/)\.\.(\/|$)/.test(u);
+  if (dotdot(uri)) return undefined;
+  if (uri.includes("%")) {
+    const decoded = Buffer.from(uri.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("latin1");
+    if (dotdot(decoded)) return undefined;
+  }
+  return { uri, args };
+}
 
 interface FinishedSubrequest {
   status: number;
@@ -28,7 +51,11 @@ export class SubrequestState {
   readonly calls: SubrequestCall[] = [];
 
   /** Finish the pending subrequest with the test's resolver; no resolver answers 502 with a host warning. */
-  async finish(resolver: ((sr: SubrequestCall) => SubrequestReply | Promise<SubrequestReply>) | undefined, logs: LogEntry[]): Promise<void> {
+  async finish(
+    resolver: ((sr: SubrequestCall) => SubrequestReply | Promise<SubrequestReply>) | undefined,
+    logs: LogEntry[],
+    bufferSize = DEFAULT_SUBREQUEST_BUFFER_SIZE,
+  ): Promise<void> {
     const call = this.pending!;
     let reply: SubrequestReply;
     if (resolver) {
@@ -44,10 +71,21 @@ export class SubrequestState {
     }
     const headers = new Map(Object.entries(reply.headers ?? {}).map(([n, v]) => [n.toLowerCase(), v]));
     const body = typeof reply.body === "string" ? encoder.encode(reply.body) : (reply.body ?? new Uint8Array());
+    let capture = (call.options & SubrequestOption.CAPTURE_BODY) !== 0;
+    if (capture && body.length > bufferSize) {
+      // nginx's words: the body is not captured, status and headers stay
+      capture = false;
+      logs.push({
+        level: 5,
+        levelName: "WARN",
+        message: `subrequest "${call.uri}" answered more than wasm_subrequest_buffer_size (${bufferSize} bytes): its body is not captured`,
+        source: "host",
+      });
+    }
     this.finished = {
       status: reply.status,
       headers,
-      body: call.options & SubrequestOption.CAPTURE_BODY ? body : undefined,
+      body: capture ? body : undefined,
     };
     this.pending = undefined;
   }
@@ -69,11 +107,12 @@ export function subrequestFunctions(ctx: RunContext): SubrequestFunctions {
       return Status.OK;
     },
     ngx_wasm_subreq(uriBytes, argsBytes, method, options) {
-      const uri = text(uriBytes);
-      const args = text(argsBytes);
-      if (sr.pending || !uri.startsWith("/") || !METHODS.has(method) || (options & ~KNOWN_OPTIONS) !== 0) {
+      const given = text(uriBytes);
+      const safe = unsafeUri(given, text(argsBytes));
+      if (sr.pending || !given.startsWith("/") || !safe || !METHODS.has(method) || (options & ~KNOWN_OPTIONS) !== 0) {
         return Status.ERROR;
       }
+      const { uri, args } = safe;
       sr.pending = { uri, args, method, options, headers: Object.fromEntries(sr.staged) };
       sr.calls.push(sr.pending);
       sr.staged.clear();

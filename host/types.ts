@@ -58,6 +58,12 @@ export interface RunOptions {
    * nginx's default): a larger body makes req_get_body return -2 with an error log line
    */
   requestBodyBufferSize?: number;
+  /**
+   * `wasm_subrequest_buffer_size` of the location, in bytes (default 65536,
+   * nginx's default): a larger captured body is not kept (subreq_get_body and
+   * subreq_get_body_len return -2; status and headers stay) and a WARN host log entry says so
+   */
+  subrequestBufferSize?: number;
   /** bound for yield/subrequest re-invocations (default 1000) */
   maxInvocations?: number;
 }

@@ -172,7 +172,7 @@ export declare function ngx_wasm_metric_gauge_add(name_ptr: i32, name_len: i32, 
 @external("env", "ngx_wasm_subreq_set_header")
 export declare function ngx_wasm_subreq_set_header(name_ptr: i32, name_len: i32, value_ptr: i32, value_len: i32): i32;
 
-/** Launch an nginx-internal subrequest (method numbers are nginx's; option 1 captures the body). Returns 0 / -2. Phases: server_rewrite, rewrite, access, content. */
+/** Launch an nginx-internal subrequest to any location of the server (static files, return, proxy_pass, a location running a guest); method numbers are nginx's, option 1 captures the response body in memory, up to the host's buffer (nginx: wasm_subrequest_buffer_size, default 64k; a larger body is not captured: subreq_get_body and subreq_get_body_len return -2, the status and headers stay readable). The uri is refused (-2) when it does not start with /, holds a NUL or a .. segment (also %-encoded), or carries ?args while args are given too; ?args in the uri are the args. The staged headers replace the parent's of the same name. One subrequest at a time; a subrequest that fails (404, 502, 504, an internal error) reports its status to the guest, it does not fail the parent. Returns 0 / -2. Phases: server_rewrite, rewrite, access, content. */
 @external("env", "ngx_wasm_subreq")
 export declare function ngx_wasm_subreq(uri_ptr: i32, uri_len: i32, args_ptr: i32, args_len: i32, method: i32, options: i32): i32;
 
@@ -184,7 +184,7 @@ export declare function ngx_wasm_subreq_get_status(): i32;
 @external("env", "ngx_wasm_subreq_get_header")
 export declare function ngx_wasm_subreq_get_header(name_ptr: i32, name_len: i32, buf_ptr: i32, buf_len: i32): i32;
 
-/** Copy the captured body of the last finished subrequest. Returns len / -2. Phases: server_rewrite, rewrite, access, content. */
+/** Copy the captured body of the last finished subrequest (-2 when it was launched without option 1, or its body was larger than the host's buffer: wasm_subrequest_buffer_size on nginx). Returns len / -2. Phases: server_rewrite, rewrite, access, content. */
 @external("env", "ngx_wasm_subreq_get_body")
 export declare function ngx_wasm_subreq_get_body(buf_ptr: i32, buf_len: i32): i32;
 

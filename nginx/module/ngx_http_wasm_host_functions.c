@@ -778,8 +778,17 @@ Z_envZ_ngx_wasm_subreq_set_header(ngx_http_wasm_instance_t *wi,
 #if (NGX_WASM_HOST_NGINX_AREAS & NGX_WASM_AREA_SUBREQUEST)
 
 /*
- * ngx_wasm_subreq: Launch an nginx-internal subrequest (method numbers are
- * nginx's; option 1 captures the body).
+ * ngx_wasm_subreq: Launch an nginx-internal subrequest to any location of the
+ * server (static files, return, proxy_pass, a location running a guest);
+ * method numbers are nginx's, option 1 captures the response body in memory,
+ * up to the host's buffer (nginx: wasm_subrequest_buffer_size, default 64k; a
+ * larger body is not captured: subreq_get_body and subreq_get_body_len return
+ * -2, the status and headers stay readable). The uri is refused (-2) when it
+ * does not start with /, holds a NUL or a .. segment (also %-encoded), or
+ * carries ?args while args are given too; ?args in the uri are the args. The
+ * staged headers replace the parent's of the same name. One subrequest at a
+ * time; a subrequest that fails (404, 502, 504, an internal error) reports its
+ * status to the guest, it does not fail the parent.
  */
 uint32_t
 Z_envZ_ngx_wasm_subreq(ngx_http_wasm_instance_t *wi, uint32_t uri_ptr,
@@ -856,7 +865,8 @@ Z_envZ_ngx_wasm_subreq_get_header(ngx_http_wasm_instance_t *wi,
 
 /*
  * ngx_wasm_subreq_get_body: Copy the captured body of the last finished
- * subrequest.
+ * subrequest (-2 when it was launched without option 1, or its body was larger
+ * than the host's buffer: wasm_subrequest_buffer_size on nginx).
  */
 uint32_t
 Z_envZ_ngx_wasm_subreq_get_body(ngx_http_wasm_instance_t *wi, uint32_t buf_ptr,

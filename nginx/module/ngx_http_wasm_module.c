@@ -96,6 +96,13 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       offsetof(ngx_http_wasm_loc_conf_t, body_buffer_size),
       NULL },
 
+    { ngx_string("wasm_subrequest_buffer_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, subrequest_buffer_size),
+      NULL },
+
     { ngx_string("wasm_time_limit"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -348,6 +355,7 @@ ngx_http_wasm_create_loc_conf(ngx_conf_t *cf)
     wlcf->body_buffer_size = NGX_CONF_UNSET_SIZE;
     wlcf->time_limit = NGX_CONF_UNSET_MSEC;
     wlcf->max_invocations = NGX_CONF_UNSET_UINT;
+    wlcf->subrequest_buffer_size = NGX_CONF_UNSET_SIZE;
 
     return wlcf;
 }
@@ -372,6 +380,8 @@ ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->time_limit, prev->time_limit, 100);
     ngx_conf_merge_uint_value(conf->max_invocations, prev->max_invocations,
                               1000);
+    ngx_conf_merge_size_value(conf->subrequest_buffer_size,
+                              prev->subrequest_buffer_size, 64 * 1024);
 
     return NGX_CONF_OK;
 }
@@ -392,7 +402,12 @@ ngx_http_wasm_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    return ngx_http_wasm_phases_init(cf, wmcf);
+    if (ngx_http_wasm_phases_init(cf, wmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* after the phases' filters: the subrequest capture comes first */
+    return ngx_http_wasm_subreq_init(cf);
 }
 
 

@@ -125,10 +125,12 @@ typedef struct {
     size_t                     body_buffer_size;
     ngx_msec_t                 time_limit;
     ngx_uint_t                 max_invocations;  /* per export and request */
+    size_t                     subrequest_buffer_size;
 } ngx_http_wasm_loc_conf_t;
 
 
 typedef struct ngx_http_wasm_ctx_s  ngx_http_wasm_ctx_t;
+typedef struct ngx_http_wasm_subreq_s  ngx_http_wasm_subreq_t;
 
 
 /*
@@ -143,6 +145,7 @@ typedef struct Z_env_instance_t {
     ngx_http_wasm_phase_e      phase;
     void                      *instance;      /* Z_guest_instance_t */
     ngx_uint_t                 invocations;
+    ngx_http_wasm_subreq_t    *subreq;        /* subrequests, or NULL */
     unsigned                   instantiated:1;
     unsigned                   yielded:1;
 } ngx_http_wasm_instance_t;
@@ -307,6 +310,12 @@ ngx_int_t ngx_http_wasm_metrics_init(ngx_conf_t *cf,
 char *ngx_http_wasm_balancer_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 /* (ngx_wasm_balancer_set_peer: ngx_http_wasm_host_functions.h) */
+
+/* ngx_http_wasm_api_subrequest.c: the capture filters, waiting */
+ngx_int_t ngx_http_wasm_subreq_init(ngx_conf_t *cf);
+ngx_uint_t ngx_http_wasm_subreq_pending(ngx_http_wasm_instance_t *wi);
+ngx_uint_t ngx_http_wasm_subreq_own(ngx_http_request_t *r);
+/* (the subreq_* semantics: ngx_http_wasm_host_functions.h) */
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

@@ -244,7 +244,7 @@ static ngx_int_t
 ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
 {
     ngx_int_t                  rc;
-    ngx_uint_t                 bit;
+    ngx_uint_t                 bit, pending;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_instance_t  *wi;
@@ -255,6 +255,13 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
     bit = ngx_http_wasm_phase_bit(phase);
 
     if (handler == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (phase == NGX_HTTP_WASM_SERVER_REWRITE
+        && ngx_http_wasm_subreq_own(r))
+    {
+        /* nginx runs server rewrites for subrequests: not a guest's own */
         return NGX_DECLINED;
     }
 
@@ -300,12 +307,23 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    if (ngx_http_wasm_subreq_pending(wi)) {
+        /* run before its subrequest finished: wait on */
+        if (phase == NGX_HTTP_WASM_CONTENT) {
+            r->main->count++;
+        }
+
+        return NGX_DONE;
+    }
+
     if (ngx_http_wasm_invoke(wi) != NGX_OK) {
         ctx->done |= bit;
         return r->header_sent ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (wi->yielded) {
+    pending = ngx_http_wasm_subreq_pending(wi);
+
+    if (wi->yielded || pending) {
         if (wlcf->max_invocations
             && ++wi->invocations >= wlcf->max_invocations)
         {
@@ -323,6 +341,21 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "wasm: %s yielded, invocation %ui",
                        ngx_http_wasm_phase_names[phase], wi->invocations);
+
+        if (pending) {
+            /*
+             * A subrequest is on its way (the yield, if any, is moot):
+             * nginx posts this request when it is done, and the phase
+             * runs again from its write_event_handler
+             */
+            r->read_event_handler = ngx_http_test_reading;
+
+            if (phase == NGX_HTTP_WASM_CONTENT) {
+                r->main->count++;
+            }
+
+            return NGX_DONE;
+        }
 
         /*
          * Run again on the next event-loop iteration, after the I/O it

@@ -137,7 +137,7 @@ export interface AreaCase {
   /** more directives in the case's nginx location (e.g. an error_log level) */
   nginxLocation?: string;
   /** run options only the in-process host has (its areas and phases nginx lacks) */
-  ts?: Pick<RunOptions, "ssl" | "upstream" | "subrequest">;
+  ts?: Pick<RunOptions, "ssl" | "upstream" | "subrequest" | "subrequestBufferSize">;
   expect: Expect;
 }
 
@@ -573,7 +573,7 @@ function balancerUpstream(all: AreaCase[], c: AreaCase, wasm: string, peers: str
   return `upstream c${i}_peers { balancer_by_wasm ${wasm} c${i}; ${servers.join(" ")} }`;
 }
 
-function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: string, upstream: string, variables: Record<string, string>, http: string, peers: string[] = []): string {
+function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: string, upstream: string, variables: Record<string, string>, http: string, peers: string[] = [], server = ""): string {
   const sets = Object.entries(variables).map(([n, v]) => `set $${n} ${nginxString(v)};`);
   const servers = cases
     .filter((c) => c.phase === "server_rewrite")
@@ -582,6 +582,7 @@ function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: strin
         listen ${ngx.listen()};
         server_name ${hostName(all, c)};
         access_log ${ACCESS_LOG} areas;
+        ${server}
         ${sets.join(" ")}
         server_rewrite_by_wasm ${wasm} c${all.indexOf(c)};
         ${nginxLocation(all, c, wasm, upstream)}
@@ -598,6 +599,7 @@ function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: strin
         listen ${ngx.listen()} default_server;
         server_name localhost;
         access_log ${ACCESS_LOG} areas;
+        ${server}
         ${sets.join("\n        ")}
         ${cases
           .filter((c) => c.phase !== "server_rewrite")
@@ -795,6 +797,8 @@ export interface SuiteOptions {
   memoryPages?: number;
   /** user variables: `set $name value;` in nginx's servers, request.variables in the TS host */
   variables?: Record<string, string>;
+  /** more directives for every server block (e.g. the locations subrequests go to), given the Node upstream's URL */
+  nginxServer?: (upstream: string) => string;
 }
 
 function checkTable(cases: AreaCase[]): void {
@@ -844,7 +848,7 @@ export function areaSuite(title: string, cases: AreaCase[], options: SuiteOption
         peers = await startPeers(balancing.length ? Math.max(...balancing.map((c) => c.ts?.upstream?.peers ?? 1)) : 0);
         ngx = await Nginx.create("areas");
         const wasm = ngx.addFile("wasm/areas.wasm", await tableGuest(cases, onNginx, options.memoryPages));
-        await ngx.start(nginxConfig(ngx, cases, onNginx, wasm, upstream.url, variables, options.nginxHttp ?? "", peers.urls));
+        await ngx.start(nginxConfig(ngx, cases, onNginx, wasm, upstream.url, variables, options.nginxHttp ?? "", peers.urls, options.nginxServer?.(upstream.url) ?? ""));
       });
       afterAll(async () => {
         await ngx?.stop();

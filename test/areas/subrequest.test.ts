@@ -1,17 +1,31 @@
 // ABI area "subrequest" (ngx_wasm_subreq_set_header, ngx_wasm_subreq,
 // ngx_wasm_subreq_get_status, ngx_wasm_subreq_get_header,
-// ngx_wasm_subreq_get_body, ngx_wasm_subreq_get_body_len) at the raw ABI.
-// The nginx host has no subrequests yet (host-abi/hosts.json), so the table
-// runs on the in-process host only (runner.ts generates no nginx rows for
-// it); once hosts.json gives nginx the area, the same rows run there.
+// ngx_wasm_subreq_get_body, ngx_wasm_subreq_get_body_len) at the raw ABI,
+// on both hosts.
 //
-// The resolver plays the internal location: status 201, X-Sub, body "sub body".
+// The internal location answers status 201, X-Sub, body "sub body": on the
+// in-process host the resolver, on nginx `location /sub` (and /post),
+// proxied to the runner's Node upstream, which answers case 0's `response`.
+// `location /down` proxies to a closed port: 502, as the in-process host
+// answers without a resolver. The calls a subrequest was launched with are
+// checked on the in-process host (nginx's side: test/e2e/subrequests.test.ts).
+import { expect } from "vitest";
 import { Method, SubrequestOption } from "../../host-abi/tables.js";
 import type { SubrequestCall, SubrequestReply } from "../../host/index.js";
-import { areaSuite, phaseGateCases, type AreaCase } from "./runner.js";
+import { areaSuite, phaseGateCases, type AreaCase, type Observed } from "./runner.js";
 
-const resolver = (_call: SubrequestCall): SubrequestReply => ({ status: 201, headers: { "X-Sub": "sub value" }, body: "sub body" });
+const SUB: SubrequestReply = { status: 201, headers: { "X-Sub": "sub value" }, body: "sub body" };
+const resolver = (call: SubrequestCall): SubrequestReply => (call.uri === "/missing" ? { status: 404, body: "not found" } : SUB);
 const ts = { subrequest: resolver };
+
+/** The calls the in-process host recorded (nginx's are checked by the e2e suite). */
+const calls =
+  (want: Partial<SubrequestCall>[]) =>
+  (o: Observed): void => {
+    if (!o.ts) return;
+    expect(o.ts.subrequests.length, `${o.host}: subrequests`).toBe(want.length);
+    want.forEach((w, k) => expect(o.ts!.subrequests[k], `subrequest ${k}`).toMatchObject(w));
+  };
 
 let step = 0;
 /**
@@ -48,21 +62,23 @@ const CASES: AreaCase[] = [
     phase: "content",
     ...launchThen(subreq(), status),
     ts,
-    expect: { report: "launch=0;status=201;", status: 200, subrequests: [{ uri: "/sub", args: "a=1", method: 0, options: 1, headers: {} }] },
+    // nginx's Node upstream answers /resp/0 with this (location /sub)
+    response: { status: 201, headers: SUB.headers, body: SUB.body as string },
+    expect: { report: "launch=0;status=201;", status: 200, check: calls([{ uri: "/sub", args: "a=1", method: 0, options: 1, headers: {} }]) },
   },
   {
     name: "subreq: the method number and the args are passed as given",
     phase: "content",
     ...launchThen(subreq("/post", "x=1&y=2", Method.POST, 0), status),
     ts,
-    expect: { report: "launch=0;status=201;", subrequests: [{ uri: "/post", args: "x=1&y=2", method: Method.POST, options: 0 }] },
+    expect: { report: "launch=0;status=201;", check: calls([{ uri: "/post", args: "x=1&y=2", method: Method.POST, options: 0 }]) },
   },
   {
     name: "subreq: empty args",
     phase: "content",
     ...launchThen(`(call $ngx_wasm_subreq (str "/sub") (global.get $BUF) (i32.const 0) (i32.const 0) (i32.const 0))`, status),
     ts,
-    expect: { report: "launch=0;status=201;", subrequests: [{ uri: "/sub", args: "" }] },
+    expect: { report: "launch=0;status=201;", check: calls([{ uri: "/sub", args: "" }]) },
   },
   ...[
     ["a uri that does not start with /", subreq("sub")],
@@ -79,7 +95,7 @@ const CASES: AreaCase[] = [
       phase: "content",
       wat: `(call $rc ${call})`,
       ts,
-      expect: { report: "rc=-2;", status: 200, subrequests: [] },
+      expect: { report: "rc=-2;", status: 200, check: calls([]) },
     }),
   ),
   {
@@ -88,7 +104,7 @@ const CASES: AreaCase[] = [
     // launch = 10 * first + second = -2; the report comes from the invocation after the first finished
     ...launchThen(`(i32.add (i32.mul ${subreq()} (i32.const 10)) ${subreq("/second")})`, status),
     ts,
-    expect: { report: "launch=-2;status=201;", subrequests: [{ uri: "/sub" }] },
+    expect: { report: "launch=-2;status=201;", check: calls([{ uri: "/sub" }]) },
   },
   {
     name: "subreq: a uri past the end of memory traps, naming the function",
@@ -98,10 +114,63 @@ const CASES: AreaCase[] = [
     expect: { trap: /ngx_wasm_subreq\b.*outside guest memory/, status: 500 },
   },
   {
-    name: "subreq: without a resolver the subrequest answers 502, and the host says so",
+    name: "subreq: a subrequest whose upstream is down answers 502 (in-process: no resolver, and the host says so)",
     phase: "content",
-    ...launchThen(subreq(), status),
-    expect: { report: "launch=0;status=502;", hostLog: /subrequest to "\/sub" answered 502/ },
+    ...launchThen(subreq("/down"), status),
+    expect: {
+      report: "launch=0;status=502;",
+      status: 200,
+      check: (o) => {
+        if (o.ts) expect(o.hostLogs.some((l) => /subrequest to "\/down" answered 502/.test(l)), JSON.stringify(o.hostLogs)).toBe(true);
+      },
+    },
+  },
+  {
+    name: "subreq: a location that answers 404 reports 404, the parent goes on",
+    phase: "content",
+    ...launchThen(subreq("/missing"), status),
+    ts,
+    expect: { report: "launch=0;status=404;", status: 200 },
+  },
+  ...[
+    ["a .. segment", subreq("/a/../sub")],
+    ["a trailing .. segment", subreq("/a/..")],
+    ["a %-encoded .. segment", subreq("/%2e%2e/sub")],
+    ["args both after ? and given", subreq("/sub?b=2", "a=1")],
+  ].map(
+    ([what, call]): AreaCase => ({
+      name: `subreq with ${what} (as nginx's SSI refuses it): -2, nothing launched`,
+      phase: "content",
+      wat: `(call $rc ${call})`,
+      ts,
+      expect: { report: "rc=-2;", status: 200, check: calls([]) },
+    }),
+  ),
+  {
+    name: "subreq: args after ? in the uri are the args",
+    phase: "content",
+    ...launchThen(subreq("/sub?b=2", ""), status),
+    ts,
+    expect: { report: "launch=0;status=201;", check: calls([{ uri: "/sub", args: "b=2" }]) },
+  },
+  {
+    name: "subreq: a body larger than wasm_subrequest_buffer_size is not captured: get_body and get_body_len -2, the status and headers stay",
+    phase: "content",
+    ...launchThen(subreq(), `${getBody(64, 2)} ${bodyLen} ${status} ${getHeader("X-Sub", 64, 9)}`),
+    ts: { ...ts, subrequestBufferSize: 4 },
+    nginxLocation: "wasm_subrequest_buffer_size 4;",
+    expect: {
+      report: "launch=0;rc=-2;[##]len=-2;status=201;rc=9;[sub value]",
+      hostLog: /subrequest "\/sub" answered more than wasm_subrequest_buffer_size \(4 bytes\): its body is not captured/,
+    },
+  },
+  {
+    name: "subreq: a body of exactly wasm_subrequest_buffer_size is captured",
+    phase: "content",
+    ...launchThen(subreq(), `${getBody(64, 10)} ${bodyLen}`),
+    ts: { ...ts, subrequestBufferSize: 8 },
+    nginxLocation: "wasm_subrequest_buffer_size 8;",
+    expect: { report: "launch=0;rc=8;[sub body##]len=8;" },
   },
   {
     name: "subreq from rewrite",
@@ -243,7 +312,7 @@ const CASES: AreaCase[] = [
       status,
     ),
     ts,
-    expect: { report: "launch=0;status=201;", subrequests: [{ headers: { "x-staged": "staged value" } }] },
+    expect: { report: "launch=0;status=201;", check: calls([{ headers: { "x-staged": "staged value" } }]) },
   },
   {
     name: "subreq_set_header: a name that is not a token, or CR LF in the value, is -2 and stages nothing",
@@ -276,4 +345,9 @@ const CASES: AreaCase[] = [
   ...phaseGateCases("subrequest"),
 ];
 
-areaSuite("ABI area subrequest (ngx_wasm_subreq*)", CASES);
+areaSuite("ABI area subrequest (ngx_wasm_subreq*)", CASES, {
+  nginxServer: (upstream) => `
+        location /sub { proxy_pass ${upstream}/resp/0; }
+        location /post { proxy_pass ${upstream}/resp/0; }
+        location /down { proxy_pass http://127.0.0.1:9; }`,
+});

@@ -73,15 +73,15 @@ describe("ngxwasm inspect", () => {
   });
 
   it("a guest importing an area the host lacks serves no phase there, and its phases elsewhere (--host ts)", async () => {
-    const wasm = await fixtureWasm("subreq-import");
+    const wasm = await fixtureWasm("ssl-import");
     const r = await runCli(["inspect", wasm]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_subreq_get_status +\(\) -> i32 +\[subrequest, not on nginx\]$/m);
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_ssl_get_server_name +\(i32, i32\) -> i32 +\[ssl, not on nginx\]$/m);
     expect(r.stdout).toMatch(
-      /^phases it can serve on nginx: none — the nginx host refuses the module: it lacks subrequest \(imports ngx_wasm_subreq_get_status\)$/m,
+      /^phases it can serve on nginx: none — the nginx host refuses the module: it lacks ssl \(imports ngx_wasm_ssl_get_server_name\)$/m,
     );
     expect(r.stdout).toMatch(/^ {2}on_content {2}none {2}\(named for content\)$/m);
-    expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*subreq-import\.wasm: import "env\.ngx_wasm_subreq_get_status" \(area subrequest\) is not implemented by the nginx host yet/m);
+    expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*ssl-import\.wasm: import "env\.ngx_wasm_ssl_get_server_name" \(area ssl\) is not implemented by the nginx host yet/m);
 
     const ts = JSON.parse((await runCli(["inspect", wasm, "--host", "ts", "--json"])).stdout);
     expect(ts.host).toBe("ts");
@@ -90,8 +90,8 @@ describe("ngxwasm inspect", () => {
     expect(ts.problems).toEqual([]);
 
     const nginx = JSON.parse((await runCli(["inspect", wasm, "--json"])).stdout);
-    expect(nginx.refusedImports).toEqual([{ name: "ngx_wasm_subreq_get_status", area: "subrequest" }]);
-    expect(nginx.imports.find((i: { name: string }) => i.name === "ngx_wasm_subreq_get_status").onHost).toBe(false);
+    expect(nginx.refusedImports).toEqual([{ name: "ngx_wasm_ssl_get_server_name", area: "ssl" }]);
+    expect(nginx.imports.find((i: { name: string }) => i.name === "ngx_wasm_ssl_get_server_name").onHost).toBe(false);
     expect(nginx.phases).toEqual([]);
     expect(nginx.handlers[0].phases).toEqual([]);
   });

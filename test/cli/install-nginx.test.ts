@@ -78,13 +78,13 @@ describe("--host nginx and the module agree (hosts.json)", () => {
     expect(seen.some((s) => s.endsWith(":true")) && seen.some((s) => s.endsWith(":false"))).toBe(true);
   });
 
-  it("a guest install refuses (subreq-import) is one nginx -t refuses, and vice versa for one it accepts (ok)", async () => {
-    const refused = await fixtureWasm("subreq-import");
+  it("a guest install refuses (ssl-import) is one nginx -t refuses, and vice versa for one it accepts (ok)", async () => {
+    const refused = await fixtureWasm("ssl-import");
     const install = await runCli(["install", refused, "--tree", join(tempDir(), "refused-tree")]);
     expect(install.code).toBe(1);
-    const t = await nginxAccepts("subreq-import", refused);
+    const t = await nginxAccepts("ssl-import", refused);
     expect(t.ok).toBe(false);
-    expect(t.output).toMatch(/imports env\.ngx_wasm_subreq_get_status \(area "subrequest"/);
+    expect(t.output).toMatch(/imports env\.ngx_wasm_ssl_get_server_name \(area "ssl"/);
 
     const accepted = await fixtureWasm("ok");
     expect((await runCli(["install", accepted, "--tree", join(tempDir(), "accepted-tree")])).code).toBe(0);

@@ -112,19 +112,19 @@ describe("ngxwasm install", () => {
 
   it("refuses a guest the nginx host (the default) refuses: exit 1, naming the import and its area, nothing written", async () => {
     const tree = join(tempDir(), "tree11");
-    const wasm = await fixtureWasm("subreq-import");
+    const wasm = await fixtureWasm("ssl-import");
     for (const args of [[], ["--host", "nginx"]]) {
       const r = await runCli(["install", wasm, "--tree", tree, ...args]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/subreq-import\.wasm: import "env\.ngx_wasm_subreq_get_status" \(area subrequest\) is not implemented by the nginx host yet/);
-      expect(r.stderr).toMatch(/not installed: .*subreq-import\.wasm has 1 problem for the nginx host/);
+      expect(r.stderr).toMatch(/ssl-import\.wasm: import "env\.ngx_wasm_ssl_get_server_name" \(area ssl\) is not implemented by the nginx host yet/);
+      expect(r.stderr).toMatch(/not installed: .*ssl-import\.wasm has 1 problem for the nginx host/);
       expect(r.stdout).toBe("");
       expect(existsSync(tree)).toBe(false);
     }
-    // The reference host has subrequests: the same guest installs for it.
+    // The reference host has the TLS functions: the same guest installs for it.
     const ok = await runCli(["install", wasm, "--tree", tree, "--host", "ngx_wasm"]);
     expect(ok.code).toBe(0);
-    expect(readFileSync(join(tree, "conf.d", "subreq-import.conf"), "utf8")).toContain("content_by_wasm wasm/subreq-import.wasm on_content;");
+    expect(readFileSync(join(tree, "conf.d", "ssl-import.conf"), "utf8")).toContain("content_by_wasm wasm/ssl-import.wasm on_content;");
   });
 
   it("refuses an access-phase install for the ngx_wasm host, which has no access_by_wasm; nginx takes it", async () => {
@@ -153,7 +153,7 @@ describe("ngxwasm install", () => {
     const cases: [string[], RegExp][] = [
       [["--directive", "wasm_cache_path cache"], /wasm_cache_path is not allowed in a location block on the nginx host \(contexts: http\)/],
       [["--directive", "wasm_shm_zone dict 1m"], /wasm_shm_zone is not allowed in a location block on the nginx host \(contexts: http\)/],
-      [["--directive", "wasm_fuel_limit 1000"], /the nginx host has no directive wasm_fuel_limit \(its wasm_ directives: wasm_request_body_buffer_size, wasm_time_limit, /],
+      [["--directive", "wasm_fuel_limit 1000"], /the nginx host has no directive wasm_fuel_limit \(its wasm_ directives: wasm_request_body_buffer_size, wasm_subrequest_buffer_size, wasm_time_limit, /],
       [["--directive", "content_by_wasm wasm/other.wasm on_content"], /content_by_wasm is already written for --phase content/],
       [["--directive", "ssl_certificate_by_wasm wasm/other.wasm on_certificate"], /the nginx host does not run phase ssl_certificate/],
       [["--directive", "access_by_wasm wasm/other.wasm on_access", "--host", "ngx_wasm"], /the ngx_wasm host does not run phase access/],

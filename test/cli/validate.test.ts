@@ -138,25 +138,25 @@ describe("ngxwasm validate: valid modules and usage", () => {
 });
 
 describe("ngxwasm validate --host: what the target host implements (host-abi/hosts.json)", () => {
-  it("a guest importing subrequests fails for the nginx host (the default), naming the import, its area, the host and what to do", async () => {
-    const wasm = await fixtureWasm("subreq-import");
+  it("a guest importing TLS functions fails for the nginx host (the default), naming the import, its area, the host and what to do", async () => {
+    const wasm = await fixtureWasm("ssl-import");
     for (const args of [[], ["--host", "nginx"]]) {
       const r = await runCli(["validate", wasm, "--export", "on_content", "--phase", "content", ...args]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
-        /^.*subreq-import\.wasm: import "env\.ngx_wasm_subreq_get_status" \(area subrequest\) is not implemented by the nginx host yet, which refuses the whole module — remove what calls it, or run the guest in the reference ngx_wasm host \(--host ngx_wasm\) or the in-process host \(--host ts\)$/m,
+        /^.*ssl-import\.wasm: import "env\.ngx_wasm_ssl_get_server_name" \(area ssl\) is not implemented by the nginx host yet, which refuses the whole module — remove what calls it, or run the guest in the reference ngx_wasm host \(--host ngx_wasm\) or the in-process host \(--host ts\)$/m,
       );
       expect(r.stderr).toMatch(/: 1 problem$/m);
     }
   });
 
   it("the same guest passes for the in-process host (--host ts) and the reference host (--host ngx_wasm)", async () => {
-    const wasm = await fixtureWasm("subreq-import");
+    const wasm = await fixtureWasm("ssl-import");
     for (const host of ["ts", "ngx_wasm"]) {
       const r = await runCli(["validate", wasm, "--export", "on_content", "--phase", "content", "--host", host]);
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`subreq-import\\.wasm: ok for the ${host} host`));
+      expect(r.stdout).toMatch(new RegExp(`ssl-import\\.wasm: ok for the ${host} host`));
     }
   });
 
@@ -183,7 +183,7 @@ describe("ngxwasm validate --host: what the target host implements (host-abi/hos
   it("--help lists the hosts and what each lacks", async () => {
     const r = await runCli(["validate", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}nginx +this project's nginx module; lacks areas subrequest, ssl; phases ssl_client_hello, ssl_certificate \(default\)$/m);
+    expect(r.stdout).toMatch(/^ {2}nginx +this project's nginx module; lacks area ssl; phases ssl_client_hello, ssl_certificate \(default\)$/m);
     expect(r.stdout).toMatch(/^ {2}ngx_wasm +the reference ngx_wasm host; lacks phase access$/m);
     expect(r.stdout).toMatch(/^ {2}ts +the in-process host; implements the whole ABI$/m);
   });
@@ -191,12 +191,12 @@ describe("ngxwasm validate --host: what the target host implements (host-abi/hos
 
 describe("validateModule (the API the build and the TS host use)", () => {
   it("checks a host only when given one: host_area names the area and its imports", async () => {
-    const bytes = new Uint8Array(readFileSync(await fixtureWasm("subreq-import")));
+    const bytes = new Uint8Array(readFileSync(await fixtureWasm("ssl-import")));
     expect(await validateModule(bytes, { exports: ["on_content"], phase: "content" })).toEqual([]);
     expect(await validateModule(bytes, { exports: ["on_content"], phase: "content", host: "ts" })).toEqual([]);
     const problems = await validateModule(bytes, { handlers: [{ export: "on_content", phase: "content" }], host: "nginx" });
-    expect(problems.map((p) => [p.code, p.item])).toEqual([["host_area", "subrequest"]]);
-    expect(problems[0]!.detail).toMatch(/^import "env\.ngx_wasm_subreq_get_status" \(area subrequest\) is not implemented by the nginx host yet/);
+    expect(problems.map((p) => [p.code, p.item])).toEqual([["host_area", "ssl"]]);
+    expect(problems[0]!.detail).toMatch(/^import "env\.ngx_wasm_ssl_get_server_name" \(area ssl\) is not implemented by the nginx host yet/);
     const access = await validateModule(bytes, { handlers: [{ export: "on_content", phase: "access" }], host: "ngx_wasm" });
     expect(access.map((p) => [p.code, p.item])).toEqual([["host_phase", "access"]]);
   });
