@@ -2,8 +2,9 @@
  * wasm_time_limit: wasm2c code has no fuel, so something outside the guest
  * must interrupt one that runs too long. Arming and disarming a POSIX timer
  * around every call cost 4 timer_settime syscalls per request; instead the
- * call path only stores its deadline (CLOCK_MONOTONIC, read through the vDSO:
- * no syscall) in a global, and a watchdog thread of the worker, started once,
+ * call path only stores its deadline (CLOCK_MONOTONIC_COARSE, read through
+ * the vDSO: no syscall, plus its resolution, so that it is never early) in a
+ * global, and a watchdog thread of the worker, started once,
  * sleeps until the current call's deadline (or, with no call running, for a
  * tick) and sends the worker's main thread SIGRTMIN when a call is still
  * running past it. With no guest call for NGX_HTTP_WASM_WATCHDOG_IDLE ticks
@@ -40,7 +41,10 @@ static ngx_uint_t  ngx_http_wasm_watchdog_ready;
 
 /* the running call's deadline in ns of CLOCK_MONOTONIC, 0: none */
 static volatile int64_t   ngx_http_wasm_deadline;
-/* bumped by every armed call: the thread's sign of activity */
+/* the resolution of CLOCK_MONOTONIC_COARSE, in ns */
+static int64_t            ngx_http_wasm_coarse_res;
+/* bumped by every armed call (only by the main thread, hence no atomic
+ * increment): the thread's sign of activity */
 static volatile uint32_t  ngx_http_wasm_calls;
 /* 1: the thread sleeps on it until a call wakes it */
 static volatile int       ngx_http_wasm_parked;
@@ -149,6 +153,7 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
 {
     int               err;
     sigset_t          all, old;
+    struct timespec   res;
     struct sigaction  sa;
 
     if (ngx_http_wasm_watchdog_ready) {
@@ -165,6 +170,15 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
                       "wasm: sigaction(SIGRTMIN) failed");
         return NGX_ERROR;
     }
+
+    if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) == -1) {
+        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
+                      "wasm: clock_getres(CLOCK_MONOTONIC_COARSE) failed");
+        return NGX_ERROR;
+    }
+
+    ngx_http_wasm_coarse_res = (int64_t) res.tv_sec * 1000000000
+                               + res.tv_nsec;
 
     ngx_http_wasm_main_thread = pthread_self();
 
@@ -192,14 +206,26 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
 void
 ngx_http_wasm_watchdog_arm(ngx_msec_t limit)
 {
+    struct timespec  ts;
+
     if (!ngx_http_wasm_watchdog_ready) {
         return;
     }
 
+    /*
+     * the coarse clock is the precise one as of its last tick, at most its
+     * resolution behind: the deadline is never earlier than now + limit
+     */
+    (void) clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+
+    ngx_http_wasm_calls++;
+
+    /* a full barrier (xchg): the thread's "parked" store and our "calls"
+     * store cannot both go unseen (see the thread's parking) */
     __atomic_store_n(&ngx_http_wasm_deadline,
-                     ngx_http_wasm_now_ns() + (int64_t) limit * 1000000,
+                     (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec
+                     + ngx_http_wasm_coarse_res + (int64_t) limit * 1000000,
                      __ATOMIC_SEQ_CST);
-    __atomic_add_fetch(&ngx_http_wasm_calls, 1, __ATOMIC_SEQ_CST);
 
     if (__atomic_load_n(&ngx_http_wasm_parked, __ATOMIC_SEQ_CST)) {
         __atomic_store_n(&ngx_http_wasm_parked, 0, __ATOMIC_SEQ_CST);
@@ -212,5 +238,5 @@ ngx_http_wasm_watchdog_arm(ngx_msec_t limit)
 void
 ngx_http_wasm_watchdog_disarm(void)
 {
-    __atomic_store_n(&ngx_http_wasm_deadline, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&ngx_http_wasm_deadline, 0, __ATOMIC_RELEASE);
 }
