@@ -1,8 +1,8 @@
 // The fault campaign's guest: one WebAssembly module with an export per way
 // a guest can fail at request time (see FAULTS), plus `ok` (writes "ok\n"
 // in a request phase), `pass` (does nothing, returns 0: a filter that
-// leaves the response alone) and `fail_second_chunk` (a body filter that
-// traps once part of the response is out). Raw WAT so each export does exactly one thing.
+// leaves the response alone), `fail_second_chunk` (a body filter that
+// traps once part of the response is out) and `busy` (tens of ms of work). Raw WAT so each export does exactly one thing.
 import { abiGuest } from "../support/wat.js";
 
 export type Phase = "server_rewrite" | "rewrite" | "access" | "content" | "header_filter" | "body_filter" | "log";
@@ -143,6 +143,18 @@ export function faultGuest(): Promise<Uint8Array> {
   (func (export "fail_second_chunk") (result i32)
     (global.set $chunks (i32.add (global.get $chunks) (i32.const 1)))
     (if (i32.ge_u (global.get $chunks) (i32.const 2)) (then (unreachable)))
+    (i32.const 0))
+
+  ;; honest work for a while (50 million dependent multiply-adds, tens of
+  ;; ms), its result stored so that cc keeps the loop; returns 0
+  (func (export "busy") (result i32)
+    (local $i i32) (local $x i32)
+    (local.set $i (i32.const 50000000))
+    (loop $more
+      (local.set $x (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $more (local.get $i)))
+    (i32.store (i32.const 2048) (local.get $x))
     (i32.const 0))
 
   (func (export "yield_forever") (result i32)
