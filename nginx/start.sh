@@ -48,6 +48,8 @@ CURL[auth]="curl -i $BASE_URL/auth   # 401; then register a token (POST, loopbac
 CURL[counter]="curl -s $BASE_URL/counter/a   # {\"path\":\"/counter/a\",\"hits\":1}, then 2, 3, …; DELETE resets it"
 LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
 CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
+LOCATION[aggregate]=/aggregate
+CURL[aggregate]="curl -s '$BASE_URL/aggregate?id=7'   # two subrequests (users and orders services on 18094, 18095) merged into one JSON document"
 # Balancer guests go in an upstream {} block, which `ngxwasm install` does not
 # write: install_balancer (below) writes it, with its origins, to http.d/.
 declare -A BALANCER
@@ -59,6 +61,21 @@ CURL[pick-backend]="curl -s $BASE_URL/pick -H 'X-Backend: b'   # \"origin b\" (a
 # (a snippet installed by hand) would make every guest look unsupported.
 for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf" "$TREE/http.d/$(basename "$wasm" .wasm).conf"; done
 rm -f "$TREE/conf.d/auth-register.conf"   # auth's second location (below)
+# aggregate's subrequests go to /internal/user and /internal/orders, proxied
+# to two JSON services (server blocks on 18094 and 18095)
+rm -f "$TREE/http.d/aggregate-services.conf" "$TREE/conf.d/aggregate-internal.conf"
+if [ -f "$GUESTS_DIR/aggregate.wasm" ]; then
+  cat >"$TREE/http.d/aggregate-services.conf" <<'CONF'
+# written by start.sh: the two services the aggregate example calls
+server { listen 127.0.0.1:18094; default_type application/json; return 200 '{"service":"users","name":"Ann","args":"$args"}'; }
+server { listen 127.0.0.1:18095; default_type application/json; return 200 '{"service":"orders","orders":[{"id":1,"total":12.5}],"args":"$args"}'; }
+CONF
+  cat >"$TREE/conf.d/aggregate-internal.conf" <<'CONF'
+# written by start.sh: where the aggregate example's subrequests go
+location /internal/user   { internal; proxy_pass http://127.0.0.1:18094; }
+location /internal/orders { internal; proxy_pass http://127.0.0.1:18095; }
+CONF
+fi
 "${NGX[@]}" -t -q 2>/dev/null || { "${NGX[@]}" -t -q || true; die "nginx -t fails before installing anything: fix $TREE/conf.d/ first"; }
 
 # A balancer guest: checked for the phase and host like install does, then an

@@ -1,7 +1,7 @@
 // The example guests in the real packaged nginx with the project's module
 // (built by the harness when missing): the same .wasm files the in-process
-// tests use. Guests needing subrequests (aggregate) are covered in-process
-// only (test/examples/*.test.ts).
+// tests use. aggregate, which needs services to call, is served by nginx in
+// test/e2e/subrequests.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
 import { buildGuest } from "../support/guests.js";
