@@ -4,10 +4,10 @@
  * around every call cost 4 timer_settime syscalls per request; instead the
  * call path only stores its deadline (CLOCK_MONOTONIC_COARSE, read through
  * the vDSO: no syscall, plus its resolution, so that it is never early) in a
- * global, and a watchdog thread of the worker, started once,
- * sleeps until the current call's deadline (or, with no call running, for a
- * tick) and sends the worker's main thread SIGRTMIN when a call is still
- * running past it. With no guest call for NGX_HTTP_WASM_WATCHDOG_IDLE ticks
+ * global, and a watchdog thread of the worker, started once, looks at it
+ * every tick (10 ms) or at the running call's deadline if that comes first,
+ * and sends the worker's main thread SIGRTMIN when a call is still running
+ * past its deadline. With no guest call for NGX_HTTP_WASM_WATCHDOG_IDLE ticks
  * the thread parks on a futex, and the next call wakes it (one syscall after
  * an idle second), so an idle worker gets no wakeups.
  *
@@ -110,7 +110,12 @@ ngx_http_wasm_watchdog_run(void *data)
             wake = now + NGX_HTTP_WASM_WATCHDOG_TICK;   /* again, if ignored */
 
         } else if (deadline != 0) {
-            wake = deadline;
+            /*
+             * never past a tick: this call may end and the next one, under
+             * a shorter wasm_time_limit, get an earlier deadline, which
+             * arm() does not wake us for
+             */
+            wake = ngx_min(deadline, now + NGX_HTTP_WASM_WATCHDOG_TICK);
 
         } else {
             wake = now + NGX_HTTP_WASM_WATCHDOG_TICK;
