@@ -7,6 +7,9 @@ import type { RunContext } from "./context.js";
 import type { HostFunctions } from "./imports.js";
 import { text } from "./memory.js";
 
+/** The alert of a handshake rejected in ssl_certificate (OpenSSL's SSL_AD_INTERNAL_ERROR). */
+const INTERNAL_ERROR_ALERT = 80;
+
 /** True when `cert` is a PEM certificate and `key` the PEM private key that matches it. */
 function validCertificate(cert: string, key: string): boolean {
   try {
@@ -26,7 +29,10 @@ export function sslFunctions(ctx: RunContext): SslFunctions {
       return buf.copy(new TextEncoder().encode(name));
     },
     ngx_wasm_ssl_reject_handshake(alert) {
-      ctx.sslRejectAlert = alert;
+      // As nginx: OpenSSL's certificate callback can only fail the handshake
+      // with internal_error (80), whatever alert the guest named; the client
+      // hello callback sends the guest's alert.
+      ctx.sslRejectAlert = ctx.phase === "ssl_certificate" ? INTERNAL_ERROR_ALERT : alert;
       return Status.OK;
     },
     ngx_wasm_ssl_set_certificate(certBytes, keyBytes) {

@@ -36,7 +36,11 @@ export namespace Ssl {
     return fetchString(Getter.SSL_SERVER_NAME, 0, 0, "Ssl.serverName");
   }
 
-  /** Fail the handshake with TLS alert `alert` (see `SslAlert`). */
+  /**
+   * Fail the handshake with TLS alert `alert` (see `SslAlert`). In
+   * ssl_certificate the client gets internal_error (80) whatever `alert`
+   * says (OpenSSL's certificate callback can only fail with that one).
+   */
   export function rejectHandshake(alert: i32 = SslAlert.HANDSHAKE_FAILURE): void {
     ngx_wasm_ssl_reject_handshake(alert);
   }

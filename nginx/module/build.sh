@@ -20,6 +20,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 # warnings are errors (nginx adds -Werror); -Wextra on top of nginx's -W -Wall
+# --with-http_ssl_module, as Debian's nginx is built: ssl_*_by_wasm reach the
+# server's SSL_CTX through ngx_http_ssl_module's configuration (OpenSSL headers
+# from libssl-dev, which nginx-dev depends on)
 if [ "$asan" = 1 ]; then
   # A separate tree: configuring build/nginx-src with other flags would
   # rebuild the module everyone else's tests load. Only the module's objects
@@ -28,11 +31,11 @@ if [ "$asan" = 1 ]; then
   # and longjmp for everything. --with-compat keeps the module's signature
   # that of Debian's nginx: the sanitizer flags do not enter it.
   src=$root/build/nginx-src-asan
-  configure_flags=(--with-compat "--with-cc-opt=-Wextra -fsanitize=address -fno-omit-frame-pointer"
+  configure_flags=(--with-compat --with-http_ssl_module "--with-cc-opt=-Wextra -fsanitize=address -fno-omit-frame-pointer"
                    --with-ld-opt=-fsanitize=address "--add-dynamic-module=$here")
 else
   src=$root/build/nginx-src
-  configure_flags=(--with-compat --with-cc-opt=-Wextra "--add-dynamic-module=$here")
+  configure_flags=(--with-compat --with-http_ssl_module --with-cc-opt=-Wextra "--add-dynamic-module=$here")
 fi
 
 if [ ! -x "$src/configure" ]; then

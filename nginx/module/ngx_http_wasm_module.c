@@ -89,6 +89,20 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       NGX_HTTP_WASM_BALANCER,
       NULL },
 
+    { ngx_string("ssl_client_hello_by_wasm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_ssl_by_wasm,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      NGX_HTTP_WASM_SSL_CLIENT_HELLO,
+      NULL },
+
+    { ngx_string("ssl_certificate_by_wasm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE2,
+      ngx_http_wasm_ssl_by_wasm,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      NGX_HTTP_WASM_SSL_CERTIFICATE,
+      NULL },
+
     { ngx_string("wasm_request_body_buffer_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -170,8 +184,8 @@ static ngx_http_module_t  ngx_http_wasm_module_ctx = {
     ngx_http_wasm_create_main_conf,        /* create main configuration */
     NULL,                                  /* init main configuration */
 
-    NULL,                                  /* create server configuration */
-    NULL,                                  /* merge server configuration */
+    ngx_http_wasm_create_srv_conf,         /* create server configuration */
+    ngx_http_wasm_merge_srv_conf,          /* merge server configuration */
 
     ngx_http_wasm_create_loc_conf,         /* create location configuration */
     ngx_http_wasm_merge_loc_conf           /* merge location configuration */
@@ -195,7 +209,7 @@ ngx_module_t  ngx_http_wasm_module = {
 
 
 /* the guest cache directory: wasm_cache_path, or <prefix>/wasm_cache */
-static ngx_int_t
+ngx_int_t
 ngx_http_wasm_prepare_cache(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
 {
     u_char     *dir;

@@ -58,8 +58,23 @@ typedef enum {
 
 #define ngx_http_wasm_phase_bit(phase)  (1u << (phase))
 
+/*
+ * the TLS phases run from OpenSSL's callbacks, without a request, and have
+ * no handler slot here (ngx_http_wasm_api_ssl.c): their ABI phase numbers
+ */
+#define NGX_HTTP_WASM_SSL_CLIENT_HELLO  8
+#define NGX_HTTP_WASM_SSL_CERTIFICATE   9
+#define NGX_HTTP_WASM_SSL_PHASES                                              \
+    (ngx_http_wasm_phase_bit(NGX_HTTP_WASM_SSL_CLIENT_HELLO)                  \
+     | ngx_http_wasm_phase_bit(NGX_HTTP_WASM_SSL_CERTIFICATE))
+
+_Static_assert(NGX_HTTP_WASM_SSL_PHASES
+               == (NGX_WASM_PHASE_SSL_CLIENT_HELLO
+                   | NGX_WASM_PHASE_SSL_CERTIFICATE),
+               "the TLS phases' numbers differ from abi.json's");
+
 /* hosts.json lists exactly the phases above (and so their directives) */
-_Static_assert(NGX_HTTP_WASM_PHASES_IMPLEMENTED
+_Static_assert((NGX_HTTP_WASM_PHASES_IMPLEMENTED & ~NGX_HTTP_WASM_SSL_PHASES)
                == (1u << NGX_HTTP_WASM_NPHASES) - 1,
                "host-abi/hosts.json: the nginx host's phases differ from "
                "ngx_http_wasm_phase_e");
@@ -201,6 +216,8 @@ struct ngx_http_wasm_ctx_s {
 extern ngx_module_t  ngx_http_wasm_module;
 extern const char   *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT];
 char *ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_wasm_prepare_cache(ngx_conf_t *cf,
+    ngx_http_wasm_main_conf_t *wmcf);
 
 /* ngx_http_wasm_guest.c */
 ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
@@ -316,6 +333,13 @@ ngx_int_t ngx_http_wasm_subreq_init(ngx_conf_t *cf);
 ngx_uint_t ngx_http_wasm_subreq_pending(ngx_http_wasm_instance_t *wi);
 ngx_uint_t ngx_http_wasm_subreq_own(ngx_http_request_t *r);
 /* (the subreq_* semantics: ngx_http_wasm_host_functions.h) */
+
+/* ngx_http_wasm_api_ssl.c: ssl_client_hello_by_wasm, ssl_certificate_by_wasm */
+void *ngx_http_wasm_create_srv_conf(ngx_conf_t *cf);
+char *ngx_http_wasm_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child);
+char *ngx_http_wasm_ssl_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* (the ssl_* semantics: ngx_http_wasm_host_functions.h) */
 
 
 #endif /* _NGX_HTTP_WASM_MODULE_H_INCLUDED_ */

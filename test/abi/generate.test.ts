@@ -102,7 +102,7 @@ describe("host-abi", () => {
     expect(hosts.default).toBe("nginx");
     const by = Object.fromEntries(hosts.hosts.map((h) => [h.name, h]));
     expect(Object.keys(by)).toEqual(["nginx", "ngx_wasm", "ts"]);
-    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "metrics", "subrequest", "yield", "balancer"]);
+    expect(by.nginx!.areas).toEqual(["log", "response", "body_filter", "request", "variables", "time", "shared_dict", "metrics", "subrequest", "yield", "balancer", "ssl"]);
     expect(by.ngx_wasm!.areas).toEqual(Object.keys(abi.areas));
     expect(by.ngx_wasm!.phases).toEqual(abi.phases.map((p) => p.name).filter((p) => p !== "access"));
     expect(by.ts!.areas).toEqual(Object.keys(abi.areas));

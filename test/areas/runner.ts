@@ -26,13 +26,20 @@
 //
 // On nginx: one nginx per table (file), one guest built from the cases nginx
 // can run, one `location =` per case (server_rewrite: one server block per
-// case, chosen by Host), and a small Node upstream: the fall-through target of
+// case, chosen by Host; ssl_client_hello/ssl_certificate: one TLS server per
+// case on a port of its own, reached by a real handshake with the case's SNI,
+// with a certificate made at start, CN "areas-default"), and a small Node upstream: the fall-through target of
 // rewrite/access (it echoes what it received) and, for filter/log cases that
 // need upstream headers or several chunks, the upstream response. A case runs
 // on nginx only when host-abi/hosts-table.ts says the nginx host implements
 // its phase and the areas of every function it calls; otherwise only its
 // TS-host row exists.
+import { execFileSync } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_BY_NAME } from "../../host-abi/hosts-table.js";
 import { HOST_FUNCTION_BY_NAME, HOST_FUNCTIONS, PHASE_NAMES, type HostFunctionInfo, type Phase } from "../../host-abi/tables.js";
@@ -113,6 +120,13 @@ export interface Expect {
   sslRejectAlert?: number;
   /** ssl_certificate: whether a certificate was chosen */
   certificate?: boolean;
+  /**
+   * What nginx shows instead, where it must differ from the in-process host
+   * (say why in the case). On nginx, sslRejectAlert is the alert the client
+   * received (-1: the handshake failed without one) and certificate whether
+   * the served certificate is not the server's default.
+   */
+  onNginx?: Partial<Omit<Expect, "onNginx">>;
   subrequests?: Partial<SubrequestCall>[];
   /** more checks, on both hosts */
   check?: (o: Observed) => void;
@@ -156,11 +170,17 @@ export interface Observed {
   failure?: { kind: "trapped" | "returned" | "failed"; message: string };
   /** the TS host's full result */
   ts?: RunResult;
+  /** nginx, ssl phases: the alert the client received (-1: failed without one) */
+  sslRejectAlert?: number;
+  /** nginx, ssl phases: the served certificate is not the default one */
+  certificate?: boolean;
   /** nginx, balancer: which server of the case's upstream block answered */
   peer?: number;
 }
 
 const REQUEST_PHASES: readonly Phase[] = ["server_rewrite", "rewrite", "access", "content"];
+const TLS_PHASES: readonly Phase[] = ["ssl_client_hello", "ssl_certificate"];
+const isTls = (c: AreaCase): boolean => TLS_PHASES.includes(c.phase);
 
 function reportOf(c: AreaCase): Report {
   if (c.report) return c.report;
@@ -355,7 +375,7 @@ function matches(got: string | undefined, want: string | RegExp): boolean {
 
 /** Check one host's observation against a case's expectation. */
 export function expectObserved(c: AreaCase, o: Observed): void {
-  const e = c.expect;
+  const e: Expect = o.host === "nginx" && c.expect.onNginx ? { ...c.expect, ...c.expect.onNginx } : c.expect;
   const where = `${c.name} [${o.host}]`;
   const failure = o.failure ? `${o.failure.kind}: ${o.failure.message}` : "none";
   if (e.trap) {
@@ -398,6 +418,10 @@ export function expectObserved(c: AreaCase, o: Observed): void {
   }
   if (e.hostLog) expect(o.hostLogs.some((l) => e.hostLog!.test(l)), `${where}: a host log line like ${e.hostLog} in ${JSON.stringify(o.hostLogs)}`).toBe(true);
   if (e.peer !== undefined && o.host === "nginx") expect(o.peer, `${where}: peer (the server that answered)`).toBe(e.peer);
+  if (o.host === "nginx" && isTls(c)) {
+    if (e.sslRejectAlert !== undefined) expect(o.sslRejectAlert, `${where}: the alert the client received`).toBe(e.sslRejectAlert);
+    if (e.certificate !== undefined) expect(o.certificate, `${where}: a certificate was chosen`).toBe(e.certificate);
+  }
   if (o.ts) {
     if (e.peer !== undefined) expect(o.ts.peer, `${where}: peer`).toBe(e.peer);
     if (e.sslRejectAlert !== undefined) expect(o.ts.sslRejectAlert, `${where}: ssl reject alert`).toBe(e.sslRejectAlert);
@@ -602,11 +626,12 @@ function nginxConfig(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: strin
         ${server}
         ${sets.join("\n        ")}
         ${cases
-          .filter((c) => c.phase !== "server_rewrite")
+          .filter((c) => c.phase !== "server_rewrite" && !isTls(c))
           .map((c) => nginxLocation(all, c, wasm, upstream))
           .join("\n        ")}
     }
-    ${servers.join("\n    ")}`;
+    ${servers.join("\n    ")}
+    ${tlsServers(ngx, all, cases, wasm)}`;
 }
 
 interface ParsedResponse {
@@ -695,6 +720,7 @@ function connectionOf(ngx: Nginx, requestLine: string): string | undefined {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function runNginx(ngx: Nginx, all: AreaCase[], c: AreaCase): Promise<Observed> {
+  if (isTls(c)) return runNginxTls(ngx, all, c);
   const method = c.request?.method ?? "GET";
   const uri = casePath(all, c) + (c.request?.query !== undefined ? `?${c.request.query}` : "");
   const requestLine = `${method} ${uri} HTTP/1.1`;
@@ -753,6 +779,79 @@ async function startPeers(count: number): Promise<{ servers: Server[]; urls: str
   return { servers, urls };
 }
 
+// ------------------------------------------------------------------ nginx: TLS phases
+
+const DEFAULT_CN = "areas-default";
+/** TLS cases in the order of their ports: ngx.listen(1 + k) */
+const tlsOrder = new WeakMap<Nginx, AreaCase[]>();
+
+/** One `listen … ssl` server per TLS case, the default certificate made with openssl. */
+function tlsServers(ngx: Nginx, all: AreaCase[], cases: AreaCase[], wasm: string): string {
+  const tls = cases.filter(isTls);
+  tlsOrder.set(ngx, tls);
+  if (tls.length === 0) return "";
+  const dir = mkdtempSync(join(tmpdir(), "areas-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${DEFAULT_CN}`, "-keyout", join(dir, "k"), "-out", join(dir, "c")], { stdio: "pipe" });
+  const crt = ngx.addFile("areas-default.crt", readFileSync(join(dir, "c")));
+  const key = ngx.addFile("areas-default.key", readFileSync(join(dir, "k")));
+  rmSync(dir, { recursive: true, force: true });
+  return tls
+    .map(
+      (c, k) => `server {
+        listen ${ngx.listen(1 + k)} ssl;
+        ssl_certificate ${crt};
+        ssl_certificate_key ${key};
+        ${c.phase}_by_wasm ${wasm} c${all.indexOf(c)};
+        ${c.nginxLocation ?? ""}
+    }`,
+    )
+    .join("\n    ");
+}
+
+/** One handshake with SNI `servername` (none when undefined): the certificate's CN, or the alert. */
+function tlsHandshake(port: number, servername: string | undefined): Promise<{ cn?: string; alert?: number }> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port, servername: servername ?? "", rejectUnauthorized: false });
+    s.setTimeout(10_000, () => s.destroy(new Error("timeout")));
+    s.once("secureConnect", () => {
+      resolve({ cn: s.getPeerCertificate().subject?.CN as string | undefined });
+      s.end();
+    });
+    s.once("error", (e: Error) => resolve({ alert: Number(/SSL alert number (\d+)/.exec(e.message)?.[1] ?? -1) }));
+  });
+}
+
+/** A TLS case on nginx: a handshake to its server; its log lines are those naming that server's port. */
+async function runNginxTls(ngx: Nginx, all: AreaCase[], c: AreaCase): Promise<Observed> {
+  const port = ngx.ports[1 + tlsOrder.get(ngx)!.indexOf(c)]!;
+  const mark = ngx.logSize();
+  const hs = await tlsHandshake(port, c.ts?.ssl?.serverName);
+  const out: RequestLog = { guest: [], host: [] };
+  for (const line of ngx.errorLogSince(mark).split("\n")) {
+    const m = /^\S+ \S+ \[(\w*)\] \d+#\d+: (?:\*\d+ )?(.*)$/s.exec(line);
+    if (!m || !line.endsWith(`, server: 127.0.0.1:${port}`)) continue;
+    const msg = m[2]!.slice(0, m[2]!.lastIndexOf(", client: ")).replace(/ while [A-Za-z ]+$/, "");
+    if (msg.startsWith("[wasm] ")) out.guest.push(`${NGINX_LEVELS[m[1]!] ?? m[1]} ${msg.slice(7)}`);
+    else if (/^wasm: guest "[^"]*" export "c\d+" \(phase \w+\) (trapped|returned|failed)/.test(msg)) out.failure = msg;
+    else if (msg.startsWith("wasm: ")) out.host.push(msg);
+  }
+  const { logs, report } = splitReport(c, out.guest);
+  const base = {
+    host: "nginx" as const,
+    status: 0,
+    headers: {},
+    body: "",
+    fellThrough: false,
+    requestHeaders: {},
+    logs,
+    hostLogs: out.host,
+    failure: failureOf(out.failure),
+    sslRejectAlert: hs.alert,
+    certificate: hs.cn !== undefined && hs.cn !== DEFAULT_CN,
+  };
+  return { ...base, report: report ?? reportFrom(c, base) };
+}
+
 /** The Node upstream: /fall echoes the request; /resp/<i> answers case i's upstream response. */
 function startUpstream(all: AreaCase[]): Promise<{ server: Server; url: string }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -808,7 +907,7 @@ function checkTable(cases: AreaCase[]): void {
     names.add(c.name);
     functionsOf(c);
     const e = c.expect;
-    if (nginxRuns(c) && (e.sslRejectAlert !== undefined || e.certificate !== undefined || e.subrequests !== undefined)) {
+    if (nginxRuns(c) && (e.subrequests !== undefined)) {
       throw new Error(`case "${c.name}" runs on nginx but expects what only the in-process host shows`);
     }
   }
@@ -846,7 +945,7 @@ export function areaSuite(title: string, cases: AreaCase[], options: SuiteOption
         upstream = await startUpstream(cases);
         const balancing = onNginx.filter((c) => c.phase === "balancer");
         peers = await startPeers(balancing.length ? Math.max(...balancing.map((c) => c.ts?.upstream?.peers ?? 1)) : 0);
-        ngx = await Nginx.create("areas");
+        ngx = await Nginx.create("areas", { ports: 1 + onNginx.filter(isTls).length });
         const wasm = ngx.addFile("wasm/areas.wasm", await tableGuest(cases, onNginx, options.memoryPages));
         await ngx.start(nginxConfig(ngx, cases, onNginx, wasm, upstream.url, variables, options.nginxHttp ?? "", peers.urls, options.nginxServer?.(upstream.url) ?? ""));
       });

@@ -72,16 +72,12 @@ describe("ngxwasm inspect", () => {
     expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*abort-import\.wasm: import "env\.abort" is AssemblyScript's runtime hook/m);
   });
 
-  it("a guest importing an area the host lacks serves no phase there, and its phases elsewhere (--host ts)", async () => {
+  it("a guest importing TLS functions: each handler serves the phases its calls allow, on nginx as on the in-process host (--host ts)", async () => {
     const wasm = await fixtureWasm("ssl-import");
     const r = await runCli(["inspect", wasm]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_ssl_get_server_name +\(i32, i32\) -> i32 +\[ssl, not on nginx\]$/m);
-    expect(r.stdout).toMatch(
-      /^phases it can serve on nginx: none — the nginx host refuses the module: it lacks ssl \(imports ngx_wasm_ssl_get_server_name\)$/m,
-    );
-    expect(r.stdout).toMatch(/^ {2}on_content {2}none {2}\(named for content\)$/m);
-    expect(r.stdout).toMatch(/^problems \(1\):\n {2}.*ssl-import\.wasm: import "env\.ngx_wasm_ssl_get_server_name" \(area ssl\) is not implemented by the nginx host yet/m);
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_ssl_get_server_name +\(i32, i32\) -> i32 +\[ssl\]$/m);
+    expect(r.stdout).toMatch(/^ {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
 
     const ts = JSON.parse((await runCli(["inspect", wasm, "--host", "ts", "--json"])).stdout);
     expect(ts.host).toBe("ts");
@@ -90,10 +86,9 @@ describe("ngxwasm inspect", () => {
     expect(ts.problems).toEqual([]);
 
     const nginx = JSON.parse((await runCli(["inspect", wasm, "--json"])).stdout);
-    expect(nginx.refusedImports).toEqual([{ name: "ngx_wasm_ssl_get_server_name", area: "ssl" }]);
-    expect(nginx.imports.find((i: { name: string }) => i.name === "ngx_wasm_ssl_get_server_name").onHost).toBe(false);
-    expect(nginx.phases).toEqual([]);
-    expect(nginx.handlers[0].phases).toEqual([]);
+    expect(nginx.refusedImports).toEqual([]);
+    expect(nginx.imports.find((i: { name: string }) => i.name === "ngx_wasm_ssl_get_server_name").onHost).toBe(true);
+    expect(nginx.handlers).toEqual(ts.handlers);
   });
 
   it("per handler, only the phases the host runs: no access on ngx_wasm", async () => {

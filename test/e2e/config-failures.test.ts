@@ -11,7 +11,7 @@ describe("config-time guest failures (nginx -t)", () => {
   beforeAll(async () => {
     ngx = await Nginx.create("config-failures");
     ngx.addGuest("probe", await watGuest("probe"));
-    for (const name of ["no-memory", "import-abort", "import-wasi", "import-mistyped", "import-ssl", "simd"]) {
+    for (const name of ["no-memory", "import-abort", "import-wasi", "import-mistyped", "simd"]) {
       ngx.addGuest(name, await watGuest(name));
     }
     ngx.addFile("wasm/text.wasm", "this is not WebAssembly\n");
@@ -69,11 +69,6 @@ describe("config-time guest failures (nginx -t)", () => {
       what: "an ABI import with the wrong type",
       directive: "content_by_wasm wasm/import-mistyped.wasm on_content;",
       names: [/import-mistyped\.wasm/, /ngx_wasm_log/, /type|signature/i],
-    },
-    {
-      what: "an ABI import this host does not implement (TLS)",
-      directive: "content_by_wasm wasm/import-ssl.wasm on_content;",
-      names: [/import-ssl\.wasm/, /ngx_wasm_ssl_get_server_name \(area "ssl"/, /which this host does not support yet/],
     },
     {
       what: "a guest using SIMD",

@@ -1,0 +1,254 @@
+// TLS hooks through real handshakes against the packaged nginx:
+// ssl_client_hello_by_wasm and ssl_certificate_by_wasm run from OpenSSL's
+// client-hello and certificate callbacks on the server's SSL_CTX (no nginx
+// patch). Certificates are made at test time with the openssl command.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect, type PeerCertificate } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Nginx } from "../support/nginx.js";
+import { abiGuest } from "../support/wat.js";
+
+interface Pair {
+  cert: string;
+  key: string;
+}
+
+/** A throwaway self-signed EC certificate for `cn` (and its key), in PEM. */
+export function selfSigned(dir: string, cn: string): Pair {
+  const cert = join(dir, `${cn}.crt`);
+  const key = join(dir, `${cn}.key`);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${cn}`, "-keyout", key, "-out", cert], { stdio: "pipe" });
+  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+}
+
+export interface Handshake {
+  /** the certificate's CN, when the handshake completed */
+  cn?: string;
+  /** the TLS alert the client received, when it failed with one */
+  alert?: number;
+  error?: string;
+}
+
+/** One TLS handshake to 127.0.0.1:port with SNI `servername` (none when undefined). */
+export function handshake(port: number, servername?: string): Promise<Handshake> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port, servername: servername ?? "", rejectUnauthorized: false });
+    s.setTimeout(10_000, () => s.destroy(new Error("timeout")));
+    s.once("secureConnect", () => {
+      const cert: PeerCertificate = s.getPeerCertificate();
+      resolve({ cn: cert.subject?.CN as string | undefined });
+      s.end();
+    });
+    s.once("error", (e: Error) => {
+      const m = /SSL alert number (\d+)/.exec(e.message);
+      resolve({ alert: m ? Number(m[1]) : undefined, error: e.message });
+    });
+  });
+}
+
+/** `(i32.const ptr) (i32.const len)` for bytes placed in data segments from `base` on. */
+function placer(base: number): { put: (s: string) => string; segments: () => string } {
+  let next = base;
+  const segs: string[] = [];
+  return {
+    put(s: string): string {
+      const b = Buffer.from(s, "utf8");
+      segs.push(`(data (i32.const ${next}) "${[...b].map((x) => "\\" + x.toString(16).padStart(2, "0")).join("")}")`);
+      const out = `(i32.const ${next}) (i32.const ${b.length})`;
+      next += b.length + 1;
+      return out;
+    },
+    segments: () => segs.join("\n  "),
+  };
+}
+
+/** The SNI into memory at 0 (its length in $n, -1 without), then a log line "sni=<name>". */
+const SNI = `
+    (local.set $n (call $ngx_wasm_ssl_get_server_name (i32.const 0) (i32.const 256)))`;
+
+export async function tlsGuest(a: Pair, b: Pair): Promise<Uint8Array> {
+  const p = placer(1024);
+  const eq = (s: string): string => `(call $eq (local.get $n) ${p.put(s)})`;
+  const body = `
+  ;; name at 0 (length $len) equals the bytes at $p (length $plen)
+  (func $eq (param $len i32) (param $p i32) (param $plen i32) (result i32) (local $i i32)
+    (if (i32.ne (local.get $len) (local.get $plen)) (then (return (i32.const 0))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+      (if (i32.ne (i32.load8_u (local.get $i)) (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (then (return (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.const 1))
+  (func $log_sni (param $n i32) (param $what i32) (param $wlen i32)
+    (drop (call $ngx_wasm_log (i32.const 6) (local.get $what) (local.get $wlen)))
+    (if (i32.ge_s (local.get $n) (i32.const 0))
+      (then (drop (call $ngx_wasm_log (i32.const 6) (i32.const 0) (local.get $n))))))
+  ;; client hello: log the SNI; reject "bad.test" with unrecognized_name (112)
+  (func (export "on_client_hello") (result i32) (local $n i32)
+    ${SNI}
+    (call $log_sni (local.get $n) ${p.put("client hello, sni:")})
+    (if ${eq("bad.test")} (then (drop (call $ngx_wasm_ssl_reject_handshake (i32.const 112)))))
+    (i32.const 0))
+  ;; certificate: a.test and b.test get their own, no SNI the default, other names are rejected
+  (func (export "on_certificate") (result i32) (local $n i32)
+    ${SNI}
+    (call $log_sni (local.get $n) ${p.put("certificate, sni:")})
+    (if (i32.lt_s (local.get $n) (i32.const 0)) (then (return (i32.const 0))))
+    (if ${eq("a.test")} (then (return (call $ngx_wasm_ssl_set_certificate ${p.put(a.cert)} ${p.put(a.key)}))))
+    (if ${eq("b.test")} (then (return (call $ngx_wasm_ssl_set_certificate ${p.put(b.cert)} ${p.put(b.key)}))))
+    (drop (call $ngx_wasm_ssl_reject_handshake (i32.const 112)))
+    (i32.const 0))
+  ;; an invalid PEM: the guest sees -2 (logged), the default certificate stays
+  (func (export "on_bad_pem") (result i32) (local $n i32)
+    (local.set $n (call $ngx_wasm_ssl_set_certificate ${p.put("not a certificate")} ${p.put(a.key)}))
+    (if (i32.eq (local.get $n) (i32.const -2)) (then (drop (call $ngx_wasm_log (i32.const 6) ${p.put("set_certificate: -2")}))))
+    (local.set $n (call $ngx_wasm_ssl_set_certificate ${p.put(a.cert)} ${p.put(b.key)}))
+    (if (i32.eq (local.get $n) (i32.const -2)) (then (drop (call $ngx_wasm_log (i32.const 6) ${p.put("mismatched key: -2")}))))
+    (i32.const 0))
+  (func (export "on_trap") (result i32) (unreachable))
+  (func (export "on_spin") (result i32) (loop $l (br $l)) (i32.const 0))
+  (func (export "on_reject_cert") (result i32) (call $ngx_wasm_ssl_reject_handshake (i32.const 112)))
+  ${p.segments()}`;
+  return abiGuest(body);
+}
+
+describe("TLS hooks in nginx (real handshakes)", () => {
+  let ngx: Nginx;
+  let dir: string;
+  const port = (i: number): number => ngx.ports[i]!;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ngxwasm-tls-"));
+    const a = selfSigned(dir, "a.test");
+    const b = selfSigned(dir, "b.test");
+    const def = selfSigned(dir, "default.test");
+    ngx = await Nginx.create("tls", { ports: 7, workers: 1 });
+    const g = ngx.addFile("wasm/tls.wasm", await tlsGuest(a, b));
+    const crt = ngx.addFile("default.crt", def.cert);
+    const key = ngx.addFile("default.key", def.key);
+    const server = (i: number, hooks: string): string => `
+    server {
+        listen ${ngx.listen(i)} ssl;
+        ssl_certificate ${crt};
+        ssl_certificate_key ${key};
+        ${hooks}
+        location / { return 200 "$ssl_server_name\\n"; }
+    }`;
+    await ngx.start(`
+    ${server(0, `ssl_client_hello_by_wasm ${g} on_client_hello; ssl_certificate_by_wasm ${g} on_certificate;`)}
+    ${server(1, `ssl_certificate_by_wasm ${g} on_bad_pem;`)}
+    ${server(2, `ssl_client_hello_by_wasm ${g} on_trap;`)}
+    ${server(3, `ssl_certificate_by_wasm ${g} on_trap;`)}
+    ${server(4, `ssl_certificate_by_wasm ${g} on_reject_cert;`)}
+    server { listen ${ngx.listen(5)}; location / { return 200 "plain\\n"; } }
+    ${server(6, `wasm_time_limit 50ms; ssl_certificate_by_wasm ${g} on_spin;`)}`);
+  });
+
+  afterAll(async () => {
+    await ngx?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("ssl_certificate_by_wasm chooses the certificate by SNI; no SNI gets the default", async () => {
+    expect(await handshake(port(0), "a.test")).toEqual({ cn: "a.test" });
+    expect(await handshake(port(0), "b.test")).toEqual({ cn: "b.test" });
+    expect(await handshake(port(0))).toEqual({ cn: "default.test" });
+  });
+
+  it("curl --resolve with two SNI names gets two different certificates", () => {
+    const run = (name: string): { body: string; subject: string } => {
+      const r = execFileSync("sh", ["-c", `curl -skv --resolve ${name}:${port(0)}:127.0.0.1 https://${name}:${port(0)}/ 2>&1`], { encoding: "utf8" });
+      return { body: r.split("\n").filter((l) => !/^[*<>{}]/.test(l) && l.trim() !== "").join("\n"), subject: /subject: (.*)/.exec(r)?.[1] ?? "" };
+    };
+    const a = run("a.test");
+    const b = run("b.test");
+    expect(a.subject).toBe("CN=a.test");
+    expect(b.subject).toBe("CN=b.test");
+    expect(a.body).toContain("a.test");
+    expect(b.body).toContain("b.test");
+  });
+
+  it("the client hello guest reads the SNI and rejects a name with its alert (112)", async () => {
+    const mark = ngx.logSize();
+    const r = await handshake(port(0), "bad.test");
+    expect(r.cn).toBeUndefined();
+    expect(r.alert).toBe(112);
+    const log = ngx.errorLogSince(mark);
+    expect(log).toMatch(/\[wasm\] client hello, sni:/);
+    expect(log).toMatch(/\[wasm\] bad\.test/);
+    // the certificate phase never ran
+    expect(log).not.toMatch(/\[wasm\] certificate, sni:/);
+  });
+
+  it("the certificate guest rejects an unknown name: OpenSSL's certificate callback fails with internal_error (80)", async () => {
+    const r = await handshake(port(0), "unknown.test");
+    expect(r.cn).toBeUndefined();
+    expect(r.alert).toBe(80);
+    expect((await handshake(port(4), "a.test")).alert).toBe(80);
+  });
+
+  it("an invalid PEM or a key that is not the certificate's is -2 for the guest; the default certificate stays", async () => {
+    const mark = ngx.logSize();
+    expect(await handshake(port(1), "a.test")).toEqual({ cn: "default.test" });
+    const log = ngx.errorLogSince(mark);
+    expect(log).toMatch(/\[wasm\] set_certificate: -2/);
+    expect(log).toMatch(/\[wasm\] mismatched key: -2/);
+  });
+
+  it("a guest that traps fails the handshake with one error line, in either phase; the worker lives on", async () => {
+    const pids = ngx.workerPids();
+    for (const [i, phase] of [
+      [2, "ssl_client_hello"],
+      [3, "ssl_certificate"],
+    ] as const) {
+      const mark = ngx.logSize();
+      const r = await handshake(port(i), "a.test");
+      expect(r.cn).toBeUndefined();
+      expect(r.alert).toBe(80);
+      const errors = ngx
+        .errorLogSince(mark)
+        .split("\n")
+        .filter((l) => / \[(error|crit|alert|emerg)\] /.test(l));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(new RegExp(`wasm: guest ".*tls\\.wasm" export "on_trap" \\(phase ${phase}\\) trapped: unreachable`));
+    }
+    expect(await handshake(port(0), "a.test")).toEqual({ cn: "a.test" });
+    expect(ngx.workerPids()).toEqual(pids);
+  });
+
+  it("a guest that runs past wasm_time_limit (server level) is stopped: the handshake fails, one error line", async () => {
+    const pids = ngx.workerPids();
+    for (let i = 0; i < 3; i++) {
+      const mark = ngx.logSize();
+      const r = await handshake(port(6), "a.test");
+      expect(r.alert).toBe(80);
+      const errors = ngx
+        .errorLogSince(mark)
+        .split("\n")
+        .filter((l) => / \[(error|crit|alert|emerg)\] /.test(l));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/export "on_spin" \(phase ssl_certificate\) trapped: time limit exceeded/);
+    }
+    expect(await handshake(port(0), "b.test")).toEqual({ cn: "b.test" });
+    expect(ngx.workerPids()).toEqual(pids);
+  });
+
+  it("many handshakes with two PEM pairs do not grow the worker (each pair is parsed once)", async () => {
+    const [pid] = ngx.workerPids();
+    const burst = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i += 10) {
+        const rs = await Promise.all(Array.from({ length: 10 }, (_, k) => handshake(port(0), (i + k) % 2 ? "a.test" : "b.test")));
+        for (const [k, r] of rs.entries()) expect(r.cn).toBe((i + k) % 2 ? "a.test" : "b.test");
+      }
+    };
+    await burst(300);
+    const before = ngx.rssKiB(pid!);
+    await burst(2000);
+    const after = ngx.rssKiB(pid!);
+    expect(after - before).toBeLessThan(1024);
+  }, 120_000);
+});
