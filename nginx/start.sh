@@ -54,6 +54,11 @@ CURL[aggregate]="curl -s '$BASE_URL/aggregate?id=7'   # two subrequests (users a
 # write: install_balancer (below) writes it, with its origins, to http.d/.
 declare -A BALANCER
 BALANCER[pick-backend]=on_balancer
+# TLS guests need a `listen … ssl` server: install_tls (below) writes one on
+# 18443 to http.d/, with a default certificate made here (run/tls/).
+declare -A TLS
+TLS[sni-cert]="ssl_client_hello:on_client_hello ssl_certificate:on_certificate"
+CURL[sni-cert]="curl -skv --resolve a.sni.test:18443:127.0.0.1 https://a.sni.test:18443/ 2>&1 | grep subject:   # CN=a.sni.test; b.sni.test: CN=b.sni.test; other names: alert 112"
 CURL[pick-backend]="curl -s $BASE_URL/pick -H 'X-Backend: b'   # \"origin b\" (a, b, c: the upstream's servers 0..2 on 18091..18093; no header: round robin)"
 
 # Snippets of the examples are regenerated below; drop the old ones first (an
@@ -112,6 +117,39 @@ install_balancer() {
   } >"$TREE/conf.d/$name.conf"
 }
 
+# A TLS guest: each handler checked for its phase like install does, then a
+# TLS server on 18443 running them (default certificate: run/tls/, made once
+# with openssl, self-signed, CN default.sni.test, for clients without SNI).
+install_tls() {
+  local name="$1" wasm="$2" handler msg
+  for handler in ${TLS[$name]}; do
+    if ! msg="$(node "$ROOT/bin/ngxwasm.js" validate "$wasm" --host nginx --phase "${handler%%:*}" --export "${handler#*:}" 2>&1 >/dev/null)"; then
+      echo "not serving $name: ${msg//"$wasm: "/}"
+      return 1
+    fi
+  done
+  mkdir -p "$TREE/run/tls"
+  if [ ! -f "$TREE/run/tls/default.crt" ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+      -subj /CN=default.sni.test -keyout "$TREE/run/tls/default.key" -out "$TREE/run/tls/default.crt" 2>/dev/null \
+      || { echo "not serving $name: openssl could not make run/tls/default.crt"; return 1; }
+  fi
+  cp "$wasm" "$TREE/wasm/$name.wasm"
+  {
+    echo "# written by start.sh: the $name example (TLS hooks) on 127.0.0.1:18443"
+    echo "server {"
+    echo "    listen 127.0.0.1:18443 ssl;"
+    echo "    ssl_certificate run/tls/default.crt;       # clients without SNI"
+    echo "    ssl_certificate_key run/tls/default.key;"
+    for handler in ${TLS[$name]}; do
+      echo "    ${handler%%:*}_by_wasm wasm/$name.wasm ${handler#*:};"
+    done
+    echo "    default_type text/plain;"
+    echo "    location / { return 200 \"TLS with SNI \$ssl_server_name\n\"; }"
+    echo "}"
+  } >"$TREE/http.d/$name.conf"
+}
+
 installed=()
 for wasm in "$GUESTS_DIR"/*.wasm; do
   name="$(basename "$wasm" .wasm)"
@@ -121,6 +159,17 @@ for wasm in "$GUESTS_DIR"/*.wasm; do
       reason="$(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
       echo "not serving $name: ${reason//"$TREE/"/nginx/}"
       rm -f "$TREE/conf.d/$name.conf" "$TREE/http.d/$name.conf" "$TREE/wasm/$name.wasm"
+      continue
+    fi
+    installed+=("$name")
+    continue
+  fi
+  if [ -n "${TLS[$name]:-}" ]; then
+    install_tls "$name" "$wasm" || continue
+    if ! out="$("${NGX[@]}" -t -q 2>&1)"; then
+      reason="$(grep -m1 -o 'wasm: .*' <<<"$out" || echo "$out")"
+      echo "not serving $name: ${reason//"$TREE/"/nginx/}"
+      rm -f "$TREE/http.d/$name.conf" "$TREE/wasm/$name.wasm"
       continue
     fi
     installed+=("$name")

@@ -3,51 +3,13 @@
 // client-hello and certificate callbacks on the server's SSL_CTX (no nginx
 // patch). Certificates are made at test time with the openssl command.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect, type PeerCertificate } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
+import { handshake, selfSigned, type Pair } from "../support/tls.js";
 import { abiGuest } from "../support/wat.js";
-
-interface Pair {
-  cert: string;
-  key: string;
-}
-
-/** A throwaway self-signed EC certificate for `cn` (and its key), in PEM. */
-export function selfSigned(dir: string, cn: string): Pair {
-  const cert = join(dir, `${cn}.crt`);
-  const key = join(dir, `${cn}.key`);
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${cn}`, "-keyout", key, "-out", cert], { stdio: "pipe" });
-  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
-}
-
-export interface Handshake {
-  /** the certificate's CN, when the handshake completed */
-  cn?: string;
-  /** the TLS alert the client received, when it failed with one */
-  alert?: number;
-  error?: string;
-}
-
-/** One TLS handshake to 127.0.0.1:port with SNI `servername` (none when undefined). */
-export function handshake(port: number, servername?: string): Promise<Handshake> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port, servername: servername ?? "", rejectUnauthorized: false });
-    s.setTimeout(10_000, () => s.destroy(new Error("timeout")));
-    s.once("secureConnect", () => {
-      const cert: PeerCertificate = s.getPeerCertificate();
-      resolve({ cn: cert.subject?.CN as string | undefined });
-      s.end();
-    });
-    s.once("error", (e: Error) => {
-      const m = /SSL alert number (\d+)/.exec(e.message);
-      resolve({ alert: m ? Number(m[1]) : undefined, error: e.message });
-    });
-  });
-}
 
 /** `(i32.const ptr) (i32.const len)` for bytes placed in data segments from `base` on. */
 function placer(base: number): { put: (s: string) => string; segments: () => string } {
@@ -69,7 +31,7 @@ function placer(base: number): { put: (s: string) => string; segments: () => str
 const SNI = `
     (local.set $n (call $ngx_wasm_ssl_get_server_name (i32.const 0) (i32.const 256)))`;
 
-export async function tlsGuest(a: Pair, b: Pair): Promise<Uint8Array> {
+async function tlsGuest(a: Pair, b: Pair): Promise<Uint8Array> {
   const p = placer(1024);
   const eq = (s: string): string => `(call $eq (local.get $n) ${p.put(s)})`;
   const body = `

@@ -1,0 +1,45 @@
+// TLS test helpers: throwaway certificates from the openssl command and one
+// handshake with Node's TLS client (the certificate's CN, or the alert).
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type PeerCertificate } from "node:tls";
+
+export interface Pair {
+  cert: string;
+  key: string;
+}
+
+/** A throwaway self-signed EC certificate for `cn` (and its key), in PEM. */
+export function selfSigned(dir: string, cn: string): Pair {
+  const cert = join(dir, `${cn}.crt`);
+  const key = join(dir, `${cn}.key`);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${cn}`, "-keyout", key, "-out", cert], { stdio: "pipe" });
+  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+}
+
+export interface Handshake {
+  /** the certificate's CN, when the handshake completed */
+  cn?: string;
+  /** the TLS alert the client received, when it failed with one */
+  alert?: number;
+  error?: string;
+}
+
+/** One TLS handshake to 127.0.0.1:port with SNI `servername` (none when undefined). */
+export function handshake(port: number, servername?: string): Promise<Handshake> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port, servername: servername ?? "", rejectUnauthorized: false });
+    s.setTimeout(10_000, () => s.destroy(new Error("timeout")));
+    s.once("secureConnect", () => {
+      const cert: PeerCertificate = s.getPeerCertificate();
+      resolve({ cn: cert.subject?.CN as string | undefined });
+      s.end();
+    });
+    s.once("error", (e: Error) => {
+      const m = /SSL alert number (\d+)/.exec(e.message);
+      resolve({ alert: m ? Number(m[1]) : undefined, error: e.message });
+    });
+  });
+}
+
