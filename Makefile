@@ -10,7 +10,8 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 # libclang-rt-14-dev: libFuzzer and the sanitizers for clang (make fuzz, test/e2e/fuzz.test.ts)
 # libasan8: the AddressSanitizer runtime nginx preloads for the ASan build of the module (test/faults)
-APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev libasan8
+# openssl, curl: certificates and handshakes of the TLS hooks (make start's sni-cert, test/e2e/tls.test.ts)
+APT_PACKAGES := nginx nginx-dev wabt wrk gcc make clang libclang-rt-14-dev libasan8 openssl curl
 # make bench only: Debian's Lua (with NDK, LuaJIT) and njs modules and cjson for LuaJIT, the bench's rivals
 BENCH_APT := libnginx-mod-http-ndk libnginx-mod-http-lua libnginx-mod-http-js lua-cjson
 NGXWASM := node bin/ngxwasm.js
