@@ -86,6 +86,28 @@ const PROBE = `
     (i32.const 0))
   (func (export "on_get") (result i32) (call $probe (i32.const 0)))
   (func (export "on_post") (result i32) (call $probe (i32.const 8)))
+  (global $rw (mut i32) (i32.const 0))
+  (global $yields (mut i32) (i32.const 0))
+  (data (i32.const 128) "/ret")
+  (data (i32.const 136) "X-Sub-Status")
+  (data (i32.const 152) "yielded twice")
+  (func (export "on_rw") (result i32)
+    ;; rewrite: a subrequest, then fall through (no status, no body) with its status in a request header
+    (if (i32.eqz (global.get $rw))
+      (then
+        (global.set $rw (i32.const 1))
+        (return (call $ngx_wasm_subreq (i32.const 128) (i32.const 4) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))))
+    (global.set $olen (i32.const 0))
+    (call $num (call $ngx_wasm_subreq_get_status))
+    (drop (call $ngx_wasm_req_set_header (i32.const 136) (i32.const 12) (i32.const 4096) (global.get $olen)))
+    (i32.const 0))
+  (func (export "on_yielder") (result i32)
+    ;; the subrequest's own guest yields twice before it answers
+    (if (i32.lt_u (global.get $yields) (i32.const 2))
+      (then
+        (global.set $yields (i32.add (global.get $yields) (i32.const 1)))
+        (return (call $ngx_wasm_yield))))
+    (call $ngx_wasm_resp_write (i32.const 152) (i32.const 13)))
   (func (export "on_guest") (result i32)
     (drop (call $ngx_wasm_resp_set_status (i32.const 202)))
     (drop (call $ngx_wasm_resp_set_header (i32.const 88) (i32.const 5) (i32.const 32) (i32.const 12)))
@@ -162,6 +184,9 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
         ${at("big-fits", "/files/big.bin", "", "wasm_subrequest_buffer_size 128k;")}
         ${at("raw", "/raw/path", "a=1&b=two", "", "on_post")}
         ${at("hang", "/slow/hang")}
+        ${at("yielding", "/yielder")}
+        location = /rw { rewrite_by_wasm ${probe} on_rw; return 200 "fell through, subrequest status $http_x_sub_status\n"; }
+        location = /yielder { content_by_wasm ${probe} on_yielder; }
         location = /ret { return 200 "returned\\n"; }
         location /px/ { proxy_pass http://${ngx.listen(1)}/; }
         location = /run-guest { content_by_wasm ${probe} on_guest; }
@@ -214,6 +239,16 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
 
   it("a location that runs a guest itself: its status, header and body", async () => {
     expect(await probe("/guest")).toMatchObject({ status: 202, xSub: "staged value", body: "from the guest" });
+  });
+
+  it("from rewrite: a subrequest, then the guest falls through to the location's own handlers", async () => {
+    const res = await ngx.get("/rw");
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("fell through, subrequest status 200\n");
+  });
+
+  it("a subrequest to a location whose guest yields twice before it answers", async () => {
+    expect(await probe("/yielding")).toMatchObject({ status: 200, len: 13, body: "yielded twice" });
   });
 
   it("404, upstream down (502) and an upstream timeout (504) are statuses; the parent answers 200", async () => {
