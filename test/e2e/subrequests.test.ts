@@ -108,6 +108,10 @@ const PROBE = `
         (global.set $yields (i32.add (global.get $yields) (i32.const 1)))
         (return (call $ngx_wasm_yield))))
     (call $ngx_wasm_resp_write (i32.const 152) (i32.const 13)))
+  (func (export "on_launch_trap") (result i32)
+    ;; launches, then traps in the same invocation: the request fails, the subrequest still ends
+    (drop (call $ngx_wasm_subreq (i32.const 128) (i32.const 4) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1)))
+    unreachable)
   (func (export "on_guest") (result i32)
     (drop (call $ngx_wasm_resp_set_status (i32.const 202)))
     (drop (call $ngx_wasm_resp_set_header (i32.const 88) (i32.const 5) (i32.const 32) (i32.const 12)))
@@ -187,6 +191,8 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
         ${at("yielding", "/yielder")}
         location = /rw { rewrite_by_wasm ${probe} on_rw; return 200 "fell through, subrequest status $http_x_sub_status\n"; }
         location = /yielder { content_by_wasm ${probe} on_yielder; }
+        location = /launch-trap { content_by_wasm ${probe} on_launch_trap; }
+        location = /launch-trap-rw { rewrite_by_wasm ${probe} on_launch_trap; return 200; }
         location = /ret { return 200 "returned\\n"; }
         location /px/ { proxy_pass http://${ngx.listen(1)}/; }
         location = /run-guest { content_by_wasm ${probe} on_guest; }
@@ -249,6 +255,20 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
 
   it("a subrequest to a location whose guest yields twice before it answers", async () => {
     expect(await probe("/yielding")).toMatchObject({ status: 200, len: 13, body: "yielded twice" });
+  });
+
+  it("a guest that fails after launching: 500 and one log line, in content and rewrite; the worker goes on", async () => {
+    const [pid] = ngx.workerPids();
+    for (const path of ["/launch-trap", "/launch-trap-rw"]) {
+      const mark = ngx.logSize();
+      const res = await ngx.get(path);
+      expect(res.status, path).toBe(500);
+      const lines = ngx.errorLogSince(mark).split("\n").filter((l) => /\[(error|alert|crit)\]/.test(l));
+      expect(lines, path).toHaveLength(1);
+      expect(lines[0]).toMatch(/export "on_launch_trap" \(phase (content|rewrite)\) trapped: unreachable/);
+    }
+    expect((await ngx.get("/return")).status).toBe(200);
+    expect(ngx.workerPids()).toEqual([pid]);
   });
 
   it("404, upstream down (502) and an upstream timeout (504) are statuses; the parent answers 200", async () => {
