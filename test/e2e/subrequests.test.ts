@@ -192,6 +192,8 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
         location = /rw { rewrite_by_wasm ${probe} on_rw; return 200 "fell through, subrequest status $http_x_sub_status\n"; }
         location = /yielder { content_by_wasm ${probe} on_yielder; }
         location = /launch-trap { content_by_wasm ${probe} on_launch_trap; }
+        ${at("nested", "/inner")}
+        ${at("inner", "/files/a.txt")}
         location = /launch-trap-rw { rewrite_by_wasm ${probe} on_launch_trap; return 200; }
         location = /ret { return 200 "returned\\n"; }
         location /px/ { proxy_pass http://${ngx.listen(1)}/; }
@@ -269,6 +271,12 @@ describe.each(VARIANTS)("subrequests in nginx ($name)", (variant) => {
     }
     expect((await ngx.get("/return")).status).toBe(200);
     expect(ngx.workerPids()).toEqual([pid]);
+  });
+
+  it("nested: the subrequest's guest launches a subrequest of its own", async () => {
+    const outer = await probe("/nested");
+    expect(outer).toMatchObject({ second: -2, status: 200 });
+    expect(parseProbe(outer.body)).toEqual({ second: -2, status: 200, len: 12, xSub: "-1", body: "static file\n" });
   });
 
   it("404, upstream down (502) and an upstream timeout (504) are statuses; the parent answers 200", async () => {
