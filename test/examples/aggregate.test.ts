@@ -25,8 +25,28 @@ describe("guests/aggregate", () => {
     const json = JSON.parse(r.body);
     expect(json.id).toBe("7&x");
     expect(json.user.status).toBe(200);
-    expect(JSON.parse(json.user.body)).toEqual({ name: "Ann", args: "id=7%26x", accept: "application/json" });
+    // a JSON answer is merged as it is; anything else is a string
+    expect(json.user.body).toEqual({ name: "Ann", args: "id=7%26x", accept: "application/json" });
     expect(json.orders).toEqual({ status: 404, body: "no orders" });
+  });
+
+  it("merges only well-formed JSON as it is; anything else goes in as a string", async () => {
+    const bodies: [string, unknown][] = [
+      [' {"a":[1,-2.5e+3,{"b":null}],"c":"x\\u0041\\n","t":true,"f":false} \n', { a: [1, -2500, { b: null }], c: "xA\n", t: true, f: false }],
+      ["[]", []],
+      ["42", 42],
+      ['{"a":1,}', '{"a":1,}'],
+      ['{"a":01}', '{"a":01}'],
+      ['{"a":"\\x"}', '{"a":"\\x"}'],
+      ["[1 2]", "[1 2]"],
+      ['{"a":1}x', '{"a":1}x'],
+      ["", ""],
+      ["<html>502</html>", "<html>502</html>"],
+    ];
+    for (const [body, want] of bodies) {
+      const r = await host.run(guest, { phase: "content", request: { uri: "/aggregate", args: "id=1" }, subrequest: () => ({ status: 200, body }) });
+      expect(JSON.parse(r.body).user.body, body).toEqual(want);
+    }
   });
 
   it("answers 400 without ?id and launches nothing", async () => {
