@@ -15,6 +15,7 @@ static char *ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_wasm_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_wasm_init_process(ngx_cycle_t *cycle);
+static void ngx_http_wasm_exit_process(ngx_cycle_t *cycle);
 
 
 #define NGX_HTTP_WASM_PHASE_NAME(bit, name, directive, export, may_yield)     \
@@ -202,7 +203,7 @@ ngx_module_t  ngx_http_wasm_module = {
     ngx_http_wasm_init_process,            /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_wasm_exit_process,            /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -437,4 +438,12 @@ ngx_http_wasm_init_process(ngx_cycle_t *cycle)
     }
 
     return ngx_http_wasm_watchdog_init(cycle->log);
+}
+
+
+/* before nginx destroys the cycle and unloads this module */
+static void
+ngx_http_wasm_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_wasm_watchdog_exit();
 }

@@ -262,6 +262,7 @@ WASM_RT_NO_RETURN void ngx_http_wasm_host_trap(const char *fmt, ...);
 
 /* ngx_http_wasm_watchdog.c */
 ngx_int_t ngx_http_wasm_watchdog_init(ngx_log_t *log);
+void ngx_http_wasm_watchdog_exit(void);
 void ngx_http_wasm_watchdog_arm(ngx_msec_t limit);
 void ngx_http_wasm_watchdog_disarm(void);
 

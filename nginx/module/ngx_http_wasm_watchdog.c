@@ -48,6 +48,9 @@ static int64_t            ngx_http_wasm_coarse_res;
 static volatile uint32_t  ngx_http_wasm_calls;
 /* 1: the thread sleeps on it until a call wakes it */
 static volatile int       ngx_http_wasm_parked;
+/* 1: the worker is exiting: the thread returns (joined before nginx
+ * unloads this module, whose code it runs) */
+static volatile int       ngx_http_wasm_watchdog_stop;
 
 
 static int64_t
@@ -101,6 +104,10 @@ ngx_http_wasm_watchdog_run(void *data)
     idle = NGX_HTTP_WASM_WATCHDOG_IDLE;       /* park until the first call */
 
     for ( ;; ) {
+        if (__atomic_load_n(&ngx_http_wasm_watchdog_stop, __ATOMIC_SEQ_CST)) {
+            return NULL;
+        }
+
         deadline = __atomic_load_n(&ngx_http_wasm_deadline, __ATOMIC_SEQ_CST);
         now = ngx_http_wasm_now_ns();
 
@@ -205,6 +212,29 @@ ngx_http_wasm_watchdog_init(ngx_log_t *log)
     ngx_http_wasm_watchdog_ready = 1;
 
     return NGX_OK;
+}
+
+
+/*
+ * The worker exits: stop and join the thread before nginx unloads this
+ * module (a thread still running its code then crashes the worker). It
+ * sleeps at most one tick, or is parked: wake it.
+ */
+void
+ngx_http_wasm_watchdog_exit(void)
+{
+    if (!ngx_http_wasm_watchdog_ready) {
+        return;
+    }
+
+    __atomic_store_n(&ngx_http_wasm_watchdog_stop, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&ngx_http_wasm_parked, 0, __ATOMIC_SEQ_CST);
+    (void) syscall(SYS_futex, &ngx_http_wasm_parked, FUTEX_WAKE_PRIVATE, 1,
+                   NULL, NULL, 0);
+
+    (void) pthread_join(ngx_http_wasm_watchdog_thread, NULL);
+
+    ngx_http_wasm_watchdog_ready = 0;
 }
 
 
