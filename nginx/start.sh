@@ -46,6 +46,10 @@ add_header X-User $http_x_user always;'
 CURL[auth]="curl -i $BASE_URL/auth   # 401; then register a token (POST, loopback only) and use it:
   curl -i -X POST '$BASE_URL/auth/register?token=s3cret&user=alice'; curl -i $BASE_URL/auth -H 'Authorization: Bearer s3cret'"
 CURL[counter]="curl -s $BASE_URL/counter/a   # {\"path\":\"/counter/a\",\"hits\":1}, then 2, 3, …; DELETE resets it"
+LOCATION[rate-limit]=/limited;  PHASES[rate-limit]=access:on_access
+EXTRA[rate-limit]='default_type text/plain;
+alias html/static/sample.txt;'
+CURL[rate-limit]="for i in \$(seq 12); do curl -s -o /dev/null -w '%{http_code} ' $BASE_URL/limited; done   # 200 x10, then 429: 10 per minute per client, counted across workers"
 LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
 CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
 LOCATION[aggregate]=/aggregate
