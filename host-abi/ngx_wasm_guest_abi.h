@@ -243,7 +243,7 @@ NGX_WASM_IMPORT(ngx_wasm_resp_set_body_chunk) int32_t ngx_wasm_resp_set_body_chu
 NGX_WASM_IMPORT(ngx_wasm_req_get_header) int32_t ngx_wasm_req_get_header(int32_t name_ptr, int32_t name_len, int32_t buf_ptr, int32_t buf_len);
 /* Set (replace) a request header; an empty value removes it. Returns 0 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_req_set_header) int32_t ngx_wasm_req_set_header(int32_t name_ptr, int32_t name_len, int32_t value_ptr, int32_t value_len);
-/* Copy the request body (read before the handler runs, bounded by `wasm_request_body_buffer_size`). Returns len / -1 / -2. */
+/* Copy the request body, read before the handler runs. A body larger than `wasm_request_body_buffer_size` (by Content-Length, or once read when chunked) is answered 413 before a guest importing this function runs, with one error-log line naming the directive and its limit, as the reference host does. Returns len / -1 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_req_get_body) int32_t ngx_wasm_req_get_body(int32_t buf_ptr, int32_t buf_len);
 /* Copy the value of an nginx variable (name without `$`). Returns len / -1 / -2. */
 NGX_WASM_IMPORT(ngx_wasm_var_get) int32_t ngx_wasm_var_get(int32_t name_ptr, int32_t name_len, int32_t buf_ptr, int32_t buf_len);

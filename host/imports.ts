@@ -33,7 +33,7 @@ export interface HostFunctions {
   ngx_wasm_req_get_header(name: Uint8Array, buf: GuestBuffer): number;
   /** Set (replace) a request header; an empty value removes it. */
   ngx_wasm_req_set_header(name: Uint8Array, value: Uint8Array): number;
-  /** Copy the request body (read before the handler runs, bounded by `wasm_request_body_buffer_size`). */
+  /** Copy the request body, read before the handler runs. A body larger than `wasm_request_body_buffer_size` (by Content-Length, or once read when chunked) is answered 413 before a guest importing this function runs, with one error-log line naming the directive and its limit, as the reference host does. */
   ngx_wasm_req_get_body(buf: GuestBuffer): number;
   /** Copy the value of an nginx variable (name without `$`). */
   ngx_wasm_var_get(name: Uint8Array, buf: GuestBuffer): number;

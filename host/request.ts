@@ -64,7 +64,18 @@ export class RequestState {
 }
 
 /** nginx's default `wasm_request_body_buffer_size` (64k). */
-const DEFAULT_BODY_BUFFER_SIZE = 65536;
+export const DEFAULT_BODY_BUFFER_SIZE = 65536;
+
+/**
+ * A body over `wasm_request_body_buffer_size` is answered 413 before a guest
+ * that reads bodies runs (run.ts), as nginx and the reference host do: the
+ * log line both hosts write, or undefined when the body fits.
+ */
+export function bodyTooLarge(ctx: RunContext, guestName: string, exportName: string): string | undefined {
+  const limit = ctx.options.requestBodyBufferSize ?? DEFAULT_BODY_BUFFER_SIZE;
+  if (ctx.request.body === undefined || ctx.request.body.length <= limit) return undefined;
+  return `wasm: the request body is larger than wasm_request_body_buffer_size (${limit} bytes in this location): 413 before guest "${guestName}" export "${exportName}" (phase ${ctx.phase}) runs`;
+}
 
 type RequestFunctions = Pick<HostFunctions, "ngx_wasm_req_get_header" | "ngx_wasm_req_set_header" | "ngx_wasm_req_get_body">;
 
@@ -83,16 +94,6 @@ export function requestFunctions(ctx: RunContext): RequestFunctions {
     },
     ngx_wasm_req_get_body(buf) {
       if (req.body === undefined) return Status.NOT_FOUND;
-      const limit = ctx.options.requestBodyBufferSize ?? DEFAULT_BODY_BUFFER_SIZE;
-      if (req.body.length > limit) {
-        ctx.logs.push({
-          level: 4,
-          levelName: "ERR",
-          message: `wasm: ngx_wasm_req_get_body: the request body is larger than wasm_request_body_buffer_size (${limit} bytes in this location); raise it to read this body`,
-          source: "host",
-        });
-        return Status.ERROR;
-      }
       return buf.copy(req.body);
     },
   };

@@ -3,9 +3,10 @@
 // kept), or once per response chunk in the body filter. Guest failures become
 // part of the result; run() itself does not throw for them.
 
-import { PHASES, type PhaseInfo } from "../host-abi/tables.js";
+import { HOST_FUNCTION_BY_NAME, LogLevel, PHASES, type PhaseInfo } from "../host-abi/tables.js";
 import { RESPONDING_PHASES, RunContext, type HostParts } from "./context.js";
 import { hostFunctions } from "./functions.js";
+import { bodyTooLarge } from "./request.js";
 import { buildImports } from "./imports.js";
 import type { Guest } from "./load.js";
 import { GROW_REFUSED_EXPORT, memoryLimitMessage } from "./memory-limit.js";
@@ -32,6 +33,8 @@ interface Outcome {
   invocations: number;
   /** body_filter output per chunk */
   chunks: Uint8Array[];
+  /** the host answered before the guest ran (413: a body over wasm_request_body_buffer_size) */
+  hostStatus?: number;
 }
 
 const HOST_SIDE_KINDS: ReadonlySet<TrapKind> = new Set(["invalid_export", "instantiation", "too_many_invocations", "host_error"]);
@@ -65,6 +68,15 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
   }
   if (formatFuncType(exp.type!) !== formatFuncType(HANDLER_TYPE)) {
     return fail(new HostTrap("invalid_export", `the export has type ${formatFuncType(exp.type!)}; a handler must be ${formatFuncType(HANDLER_TYPE)}`));
+  }
+
+  if (RESPONDING_PHASES.includes(ctx.phase) && guest.imports.some((i) => HOST_FUNCTION_BY_NAME.get(i)?.readsRequestBody)) {
+    const tooLarge = bodyTooLarge(ctx, guest.name, exportName);
+    if (tooLarge !== undefined) {
+      ctx.logs.push({ level: LogLevel.ERR, levelName: "ERR", message: tooLarge, source: "host" });
+      outcome.hostStatus = 413;
+      return outcome;
+    }
   }
 
   let instance: WasmInstance;
@@ -154,8 +166,8 @@ function buildResult(guest: Guest, exportName: string, ctx: RunContext, outcome:
   if (responding) {
     fellThrough = outcome.ok && ctx.phase !== "content" && !resp.statusSetByGuest && resp.body === undefined;
     if (!outcome.ok) {
-      // nginx answers 500 with its own error page; the guest's headers and body are dropped.
-      status = 500;
+      // nginx answers 500 (or the host's own status) with its own error page; the guest's headers and body are dropped.
+      status = outcome.hostStatus ?? 500;
       headers = {};
     } else if (!fellThrough) {
       status = resp.status || 200;

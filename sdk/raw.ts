@@ -104,7 +104,7 @@ export declare function ngx_wasm_req_get_header(name_ptr: i32, name_len: i32, bu
 @external("env", "ngx_wasm_req_set_header")
 export declare function ngx_wasm_req_set_header(name_ptr: i32, name_len: i32, value_ptr: i32, value_len: i32): i32;
 
-/** Copy the request body (read before the handler runs, bounded by `wasm_request_body_buffer_size`). Returns len / -1 / -2. Phases: server_rewrite, rewrite, access, content. */
+/** Copy the request body, read before the handler runs. A body larger than `wasm_request_body_buffer_size` (by Content-Length, or once read when chunked) is answered 413 before a guest importing this function runs, with one error-log line naming the directive and its limit, as the reference host does. Returns len / -1 / -2. Phases: server_rewrite, rewrite, access, content. */
 @external("env", "ngx_wasm_req_get_body")
 export declare function ngx_wasm_req_get_body(buf_ptr: i32, buf_len: i32): i32;
 

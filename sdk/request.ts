@@ -24,8 +24,8 @@ function variableOrEmpty(name: string): string {
  * const page = Request.query("page");             // "2" for /list?page=2
  * ```
  */
-/** req_get_body's one ERROR; the host's error-log line just before gives the limit. */
-const BODY_TOO_LARGE = "the request body is larger than wasm_request_body_buffer_size (the host's error-log line above gives this location's limit): raise it for this location";
+/** req_get_body's ERROR. A body over the limit never gets here on this project's hosts (413 first). */
+const BODY_TOO_LARGE = "the request body could not be read (a body larger than wasm_request_body_buffer_size is answered 413 before the handler runs; on a host that passes it, raise the directive)";
 
 export namespace Request {
   /** Value of request header `name` (case-insensitive), or `null` when absent. */

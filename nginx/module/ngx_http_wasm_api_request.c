@@ -210,8 +210,7 @@ int32_t
 ngx_http_wasm_req_get_body(ngx_http_wasm_instance_t *wi, u_char *buf,
     size_t buf_len)
 {
-    ngx_http_wasm_ctx_t       *ctx;
-    ngx_http_wasm_loc_conf_t  *wlcf;
+    ngx_http_wasm_ctx_t  *ctx;
 
     ctx = wi->ctx;
 
@@ -225,14 +224,12 @@ ngx_http_wasm_req_get_body(ngx_http_wasm_instance_t *wi, u_char *buf,
         return NGX_WASM_NOT_FOUND;
     }
 
-    if (ctx->body_too_large) {
-        /* the SDK's abort names the directive; the limit is known here */
-        wlcf = ngx_http_get_module_loc_conf(wi->request, ngx_http_wasm_module);
+    if (ctx->body_failed) {
+        /* a body over wasm_request_body_buffer_size never gets here: 413 */
         ngx_log_error(NGX_LOG_ERR, wi->request->connection->log, 0,
-                      "wasm: ngx_wasm_req_get_body: the request body is "
-                      "larger than wasm_request_body_buffer_size (%uz bytes "
-                      "in this location); raise it to read this body",
-                      wlcf->body_buffer_size);
+                      "wasm: ngx_wasm_req_get_body: the request body could "
+                      "not be read (out of memory, or its temporary file "
+                      "failed)");
         return NGX_WASM_ERROR;
     }
 

@@ -303,8 +303,11 @@ Z_envZ_ngx_wasm_req_set_header(ngx_http_wasm_instance_t *wi, uint32_t name_ptr,
 #if (NGX_WASM_HOST_NGINX_AREAS & NGX_WASM_AREA_REQUEST)
 
 /*
- * ngx_wasm_req_get_body: Copy the request body (read before the handler runs,
- * bounded by `wasm_request_body_buffer_size`).
+ * ngx_wasm_req_get_body: Copy the request body, read before the handler runs.
+ * A body larger than `wasm_request_body_buffer_size` (by Content-Length, or
+ * once read when chunked) is answered 413 before a guest importing this
+ * function runs, with one error-log line naming the directive and its limit,
+ * as the reference host does.
  */
 uint32_t
 Z_envZ_ngx_wasm_req_get_body(ngx_http_wasm_instance_t *wi, uint32_t buf_ptr,

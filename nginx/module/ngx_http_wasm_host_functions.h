@@ -110,8 +110,11 @@ int32_t ngx_http_wasm_req_set_header(ngx_http_wasm_instance_t *wi,
 
 #if (NGX_WASM_HOST_NGINX_AREAS & NGX_WASM_AREA_REQUEST)
 /*
- * ngx_wasm_req_get_body: Copy the request body (read before the handler runs,
- * bounded by `wasm_request_body_buffer_size`).
+ * ngx_wasm_req_get_body: Copy the request body, read before the handler runs.
+ * A body larger than `wasm_request_body_buffer_size` (by Content-Length, or
+ * once read when chunked) is answered 413 before a guest importing this
+ * function runs, with one error-log line naming the directive and its limit,
+ * as the reference host does.
  */
 int32_t ngx_http_wasm_req_get_body(ngx_http_wasm_instance_t *wi, u_char *buf,
     size_t buf_len);

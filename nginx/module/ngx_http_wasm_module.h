@@ -181,7 +181,8 @@ struct ngx_http_wasm_ctx_s {
     ngx_str_t                  req_body;
     unsigned                   body_waiting:1;
     unsigned                   body_read:1;
-    unsigned                   body_too_large:1;
+    unsigned                   body_too_large:1;  /* answered 413 */
+    unsigned                   body_failed:1;     /* could not be read */
 
     /*
      * body filter: the current chunk is the input chain itself, read in

@@ -171,7 +171,7 @@ ngx_http_wasm_collect_body(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx)
 
     p = ngx_pnalloc(r->pool, size ? size : 1);
     if (p == NULL) {
-        ctx->body_too_large = 1;
+        ctx->body_failed = 1;
         return;
     }
 
@@ -189,7 +189,7 @@ ngx_http_wasm_collect_body(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx)
             n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
                               b->file_pos);
             if (n != b->file_last - b->file_pos) {
-                ctx->body_too_large = 1;
+                ctx->body_failed = 1;
                 return;
             }
 
@@ -198,6 +198,32 @@ ngx_http_wasm_collect_body(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx)
     }
 
     ctx->req_body.len = p - ctx->req_body.data;
+}
+
+
+/*
+ * A body over wasm_request_body_buffer_size (by Content-Length, or once
+ * read, chunked): 413 before the guest runs, as the reference host answers
+ */
+static ngx_int_t
+ngx_http_wasm_body_too_large(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_http_wasm_handler_t *handler, ngx_http_wasm_phase_e phase)
+{
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "wasm: the request body is larger than "
+                  "wasm_request_body_buffer_size (%uz bytes in this "
+                  "location): 413 before guest \"%V\" export \"%V\" "
+                  "(phase %s) runs", wlcf->body_buffer_size,
+                  &handler->guest->path, &handler->export,
+                  ngx_http_wasm_phase_names[phase]);
+
+    ctx->done |= ngx_http_wasm_phase_bit(phase);
+
+    return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
 }
 
 
@@ -280,6 +306,11 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
             return NGX_DONE;
         }
 
+        if (r->headers_in.content_length_n > (off_t) wlcf->body_buffer_size) {
+            /* too large already by its Content-Length: not read at all */
+            return ngx_http_wasm_body_too_large(r, ctx, handler, phase);
+        }
+
         rc = ngx_http_read_client_request_body(r, ngx_http_wasm_body_ready);
 
         if (rc == NGX_ERROR || rc >= NGX_HTTP_SPECIAL_RESPONSE) {
@@ -300,6 +331,10 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
 
         /* read at once: undo the reference taken for reading */
         r->main->count--;
+    }
+
+    if (handler->guest->reads_body && ctx->body_too_large) {
+        return ngx_http_wasm_body_too_large(r, ctx, handler, phase);
     }
 
     wi = ngx_http_wasm_instance(r, ctx, phase, handler);

@@ -267,12 +267,12 @@ const CASES: AreaCase[] = [
     expect: { report: "rc=8;[12345678##]" },
   },
   {
-    name: "req_get_body: a body over wasm_request_body_buffer_size is -2, and the host logs why",
+    name: "a body over wasm_request_body_buffer_size: 413 before the guest runs, and the host logs why",
     phase: "content",
     wat: getBody(64, 2),
     request: post("123456789"),
     bodyBufferSize: 8,
-    expect: { report: "rc=-2;[##]", hostLog: /ngx_wasm_req_get_body: the request body is larger than wasm_request_body_buffer_size \(8 bytes/ },
+    expect: { status: 413, hostLog: /the request body is larger than wasm_request_body_buffer_size \(8 bytes in this location\): 413 before guest/ },
   },
   {
     name: "req_get_body: a negative pointer or length is -2",

@@ -49,11 +49,16 @@ describe("request body in nginx", () => {
     expect(res.body.equals(body)).toBe(true);
   });
 
-  it("req_get_body reports ERROR for a body over the location's wasm_request_body_buffer_size", async () => {
-    // the probe answers 413 "request body too large" when req_get_body returns -2
+  it("a body over the location's wasm_request_body_buffer_size is answered 413 before the guest runs", async () => {
+    // nginx answers 413 before the guest runs (the reference host's behaviour), for a Content-Length body and a chunked one
+    const mark = ngx.logSize();
     const res = await ngx.fetch("/echo-small", { method: "POST", body: "y".repeat(4096) });
     expect(res.status).toBe(413);
-    expect(res.text).toBe("request body too large");
+    expect(res.text).toContain("413 Request Entity Too Large");
+    const chunked = await ngx.fetch("/echo-small", { method: "POST", body: "z".repeat(4096), headers: { "Transfer-Encoding": "chunked" } });
+    expect(chunked.status).toBe(413);
+    const lines = ngx.errorLogSince(mark).split("\n").filter((l) => l.includes("wasm_request_body_buffer_size (1024 bytes in this location): 413 before guest"));
+    expect(lines).toHaveLength(2);
     const ok = await ngx.fetch("/echo-small", { method: "POST", body: "fits" });
     expect(ok.text).toBe("fits");
   });

@@ -23,10 +23,10 @@ export const VARIABLES_LINES = {
 /** The request both hosts give test/guests/sdk-variables. */
 export const VARIABLES_REQUEST = { uri: "/vars?empty=", headers: { "X-Empty": "" } };
 
-/** A body over a 1 KiB wasm_request_body_buffer_size: the host's line (with the limit), then the SDK's abort. */
+/** A body over a 1 KiB wasm_request_body_buffer_size: 413 before the guest runs, and the host's line naming the directive and the limit. */
 export const BODY_TOO_LARGE_LINES = [
-  "wasm: ngx_wasm_req_get_body: the request body is larger than wasm_request_body_buffer_size (1024 bytes in this location); raise it to read this body",
-  'Request.body(): the request body is larger than wasm_request_body_buffer_size',
+  "wasm: the request body is larger than wasm_request_body_buffer_size (1024 bytes in this location): 413 before guest",
+  'export "on_body_read" (phase content) runs',
 ];
 
 /**

@@ -36,7 +36,7 @@ describe("sdk request", () => {
     expect(lines(withoutBody.body)).toEqual({ bytes: "null", text: "null" });
   });
 
-  it("a body over requestBodyBufferSize (wasm_request_body_buffer_size) aborts naming the directive and the limit", async () => {
+  it("a body over requestBodyBufferSize (wasm_request_body_buffer_size) is answered 413 before the guest runs, the log naming the directive and the limit", async () => {
     const r = await host.run(guest, {
       phase: "content",
       export: "on_body_read",
@@ -44,7 +44,8 @@ describe("sdk request", () => {
       request: { method: "POST", body: "x".repeat(4096) },
     });
     expect(r.ok).toBe(false);
-    expect(r.status).toBe(500);
+    expect(r.status).toBe(413);
+    expect(r.invocations).toBe(0);
     const log = r.logs.map((l) => l.message).join("\n");
     for (const line of BODY_TOO_LARGE_LINES) expect(log).toContain(line);
   });
