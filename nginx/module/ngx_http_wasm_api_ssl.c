@@ -83,54 +83,12 @@ ngx_http_wasm_ssl_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_wasm_srv_conf_t *wscf = conf;
 
-    char                       *rv;
-    ngx_str_t                  *value;
-    ngx_http_wasm_guest_t      *guest;
-    ngx_http_wasm_handler_t    *handler, **slot;
-    ngx_http_wasm_main_conf_t  *wmcf;
+    ngx_http_wasm_handler_t  **slot;
 
     slot = cmd->offset == NGX_HTTP_WASM_SSL_CLIENT_HELLO ? &wscf->hello
                                                          : &wscf->certificate;
-    if (*slot != NULL) {
-        return "is duplicate";
-    }
 
-    value = cf->args->elts;
-
-    if (value[1].len == 0 || value[2].len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "%V needs a guest path and an export name",
-                           &cmd->name);
-        return NGX_CONF_ERROR;
-    }
-
-    wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
-
-    if (ngx_http_wasm_prepare_cache(cf, wmcf) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1], &value[2]);
-    if (guest == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    handler = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_handler_t));
-    if (handler == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    handler->guest = guest;
-    handler->export = value[2];
-
-    rv = ngx_http_wasm_guest_export(cf, guest, &value[2], &handler->func);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
-
-    *slot = handler;
-
-    return NGX_CONF_OK;
+    return ngx_http_wasm_handler_conf(cf, cmd, slot);
 }
 
 

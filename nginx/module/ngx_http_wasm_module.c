@@ -251,25 +251,22 @@ ngx_http_wasm_prepare_cache(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf)
 
 
 /*
- * content_by_wasm PATH EXPORT; and the other *_by_wasm directives
- * (balancer_by_wasm: through ngx_http_wasm_balancer_by_wasm)
+ * Any *_by_wasm PATH EXPORT; directive: the guest loaded (compiled, cached),
+ * its export checked, the handler stored in *slot (NULL until then)
  */
 char *
-ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_wasm_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_wasm_handler_t **slot)
 {
-    ngx_http_wasm_loc_conf_t *wlcf = conf;
-
     char                       *rv;
     ngx_str_t                  *value;
-    ngx_uint_t                  phase;
     ngx_http_wasm_guest_t      *guest;
     ngx_http_wasm_handler_t    *handler;
     ngx_http_wasm_main_conf_t  *wmcf;
 
-    phase = cmd->offset;
     value = cf->args->elts;
 
-    if (wlcf->handlers[phase] != NULL) {
+    if (*slot != NULL) {
         return "is duplicate";
     }
 
@@ -304,8 +301,31 @@ ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return rv;
     }
 
-    wlcf->handlers[phase] = handler;
-    wmcf->phases |= ngx_http_wasm_phase_bit(phase);
+    *slot = handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * content_by_wasm PATH EXPORT; and the other *_by_wasm directives of
+ * locations (balancer_by_wasm: through ngx_http_wasm_balancer_by_wasm)
+ */
+char *
+ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_wasm_loc_conf_t *wlcf = conf;
+
+    char                       *rv;
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    rv = ngx_http_wasm_handler_conf(cf, cmd, &wlcf->handlers[cmd->offset]);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
+    wmcf->phases |= ngx_http_wasm_phase_bit(cmd->offset);
 
     return NGX_CONF_OK;
 }

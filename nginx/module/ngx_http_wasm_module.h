@@ -217,6 +217,8 @@ struct ngx_http_wasm_ctx_s {
 extern ngx_module_t  ngx_http_wasm_module;
 extern const char   *ngx_http_wasm_phase_names[NGX_WASM_PHASE_COUNT];
 char *ngx_http_wasm_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_wasm_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_http_wasm_handler_t **slot);
 ngx_int_t ngx_http_wasm_prepare_cache(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
 
