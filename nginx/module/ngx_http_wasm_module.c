@@ -118,6 +118,13 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       offsetof(ngx_http_wasm_loc_conf_t, subrequest_buffer_size),
       NULL },
 
+    { ngx_string("wasm_body_filter_file_chunk_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, file_chunk_size),
+      NULL },
+
     { ngx_string("wasm_time_limit"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -391,6 +398,7 @@ ngx_http_wasm_create_loc_conf(ngx_conf_t *cf)
     wlcf->time_limit = NGX_CONF_UNSET_MSEC;
     wlcf->max_invocations = NGX_CONF_UNSET_UINT;
     wlcf->subrequest_buffer_size = NGX_CONF_UNSET_SIZE;
+    wlcf->file_chunk_size = NGX_CONF_UNSET_SIZE;
 
     return wlcf;
 }
@@ -417,6 +425,8 @@ ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               1000);
     ngx_conf_merge_size_value(conf->subrequest_buffer_size,
                               prev->subrequest_buffer_size, 64 * 1024);
+    ngx_conf_merge_size_value(conf->file_chunk_size, prev->file_chunk_size,
+                              16 * 1024);
 
     return NGX_CONF_OK;
 }

@@ -141,6 +141,7 @@ typedef struct {
     ngx_msec_t                 time_limit;
     ngx_uint_t                 max_invocations;  /* per export and request */
     size_t                     subrequest_buffer_size;
+    size_t                     file_chunk_size;  /* 0: files pass as is */
 } ngx_http_wasm_loc_conf_t;
 
 
@@ -199,6 +200,9 @@ struct ngx_http_wasm_ctx_s {
     ngx_chain_t               *held;          /* our links, oldest first */
     ngx_chain_t              **held_last;
     ngx_buf_t                 *flush_buf;     /* never changed once made */
+    ngx_chain_t               *file_in;       /* input left to cut, ours */
+    ngx_chain_t               *win_free;      /* file windows, recycled */
+    ngx_chain_t               *win_busy;
     unsigned                   chunk_active:1;
     unsigned                   chunk_eof:1;
     unsigned                   chunk_replaced:1;
@@ -276,6 +280,8 @@ ngx_http_wasm_ctx_t *ngx_http_wasm_get_ctx(ngx_http_request_t *r);
 
 /* the tag of the body filter's output buffers (ctx->out_free/out_busy) */
 #define NGX_HTTP_WASM_BUF_TAG  ((ngx_buf_tag_t) &ngx_http_wasm_module)
+/* ... and of its windows of file-backed buffers (ctx->win_free/win_busy) */
+#define NGX_HTTP_WASM_WIN_TAG  ((ngx_buf_tag_t) &ngx_http_wasm_phases_init)
 
 /* ngx_http_wasm_host.c: around the generated Z_envZ_* wrappers */
 ngx_http_wasm_instance_t *ngx_http_wasm_host_begin(

@@ -22,6 +22,10 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 
+/* r->buffered while file-backed input waits to be cut into windows */
+#define NGX_HTTP_WASM_BUFFERED  0x08
+
+
 /*
  * nginx runs a phase's handlers from the last registered to the first, and
  * dynamic modules register last: ours run before the built-in handlers of
@@ -505,10 +509,9 @@ ngx_http_wasm_header_filter(ngx_http_request_t *r)
     wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
 
     if (wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER]) {
-        /* the guest may change the body's length; it reads memory buffers */
+        /* the guest may change the body's length */
         ngx_http_clear_content_length(r);
         ngx_http_clear_accept_ranges(r);
-        r->filter_need_in_memory = 1;
     }
 
     handler = wlcf->handlers[NGX_HTTP_WASM_HEADER_FILTER];
@@ -771,45 +774,18 @@ ngx_http_wasm_body_replace(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
 
 
 /*
- * One guest invocation per chain that has data or ends the body, on the
- * chain as nginx's buffers deliver it; no copy of a chunk the guest leaves
- * as it is. Memory stays bounded by the producers' buffers: a replacement
- * holds its input buffers until it is sent.
+ * One guest invocation for the chain `in` as it is (it has data or ends
+ * the body); no copy of a chunk the guest leaves as it is.
  */
 static ngx_int_t
-ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+ngx_http_wasm_body_chunk(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_http_wasm_handler_t *handler, ngx_chain_t *in)
 {
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
     ngx_uint_t                 bit;
     ngx_chain_t                flush;
-    ngx_http_wasm_ctx_t       *ctx;
-    ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_instance_t  *wi;
-    ngx_http_wasm_loc_conf_t  *wlcf;
-
-    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
-    handler = wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER];
-
-    if (handler == NULL) {
-        return ngx_http_next_body_filter(r, in);
-    }
-
-    if (in == NULL) {
-        /* the next filters can send more: ours may come back */
-        ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
-
-        if (ctx == NULL) {
-            return ngx_http_next_body_filter(r, in);
-        }
-
-        return ngx_http_wasm_body_next(r, ctx, NULL, NULL);
-    }
-
-    ctx = ngx_http_wasm_get_ctx(r);
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
 
     bit = ngx_http_wasm_phase_bit(NGX_HTTP_WASM_BODY_FILTER);
 
@@ -868,4 +844,228 @@ ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     return ngx_http_wasm_body_replace(r, ctx, in);
+}
+
+
+/* a buffer whose data is only in a file (static files, temp files, cache) */
+#define ngx_http_wasm_file_only(b)                                           \
+    ((b)->in_file && !ngx_buf_in_memory(b) && !ngx_buf_special(b))
+
+
+static ngx_uint_t
+ngx_http_wasm_has_file(ngx_chain_t *in)
+{
+    for ( /* void */ ; in; in = in->next) {
+        if (ngx_http_wasm_file_only(in->buf)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * The next piece of ctx->file_in, taken off it: a run of buffers not only in
+ * a file (*guest = 1, one chunk as without files), or a window of at most
+ * `size` bytes of a file-only buffer (*guest = 1; the last window carries
+ * the buffer's flags), or with size 0 the whole file-only buffer (*guest = 0)
+ * whose end-of-body flags stay behind on an empty buffer for the guest.
+ */
+static ngx_chain_t *
+ngx_http_wasm_file_piece(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    size_t size, ngx_uint_t *guest)
+{
+    off_t         n;
+    ngx_buf_t    *b, *w, *end;
+    ngx_chain_t  *cl, *wl, **ll;
+
+    cl = ctx->file_in;
+    b = cl->buf;
+    *guest = 1;
+
+    if (!ngx_http_wasm_file_only(b)) {
+        while (cl->next && !ngx_http_wasm_file_only(cl->next->buf)) {
+            cl = cl->next;
+        }
+
+        wl = ctx->file_in;
+        ctx->file_in = cl->next;
+        cl->next = NULL;
+
+        return wl;
+    }
+
+    wl = ngx_chain_get_free_buf(r->pool, &ctx->win_free);
+    if (wl == NULL) {
+        return NULL;
+    }
+
+    w = wl->buf;
+    ngx_memzero(w, sizeof(ngx_buf_t));
+    w->tag = NGX_HTTP_WASM_WIN_TAG;
+    w->in_file = 1;
+    w->file = b->file;
+    w->file_pos = b->file_pos;
+
+    n = b->file_last - b->file_pos;
+
+    if (size == 0) {
+        *guest = 0;
+
+    } else if (n > (off_t) size) {
+        n = size;
+    }
+
+    w->file_last = b->file_pos + n;
+    b->file_pos = w->file_last;
+
+    if (b->file_pos == b->file_last) {
+        if (size == 0 && (b->last_buf || b->last_in_chain)) {
+            /* the guest still sees the end of the body */
+            end = ngx_calloc_buf(r->pool);
+            if (end == NULL) {
+                return NULL;
+            }
+
+            end->flush = b->flush;
+            end->last_buf = b->last_buf;
+            end->last_in_chain = b->last_in_chain;
+            cl->buf = end;
+
+        } else {
+            w->flush = b->flush;
+            w->last_buf = b->last_buf;
+            w->last_in_chain = b->last_in_chain;
+            ctx->file_in = cl->next;
+            ngx_free_chain(r->pool, cl);
+        }
+    }
+
+    /* windows go back to win_free once the next filters have sent them */
+    cl = ngx_alloc_chain_link(r->pool);
+    if (cl == NULL) {
+        return NULL;
+    }
+
+    cl->buf = w;
+    cl->next = NULL;
+
+    for (ll = &ctx->win_busy; *ll; ll = &(*ll)->next) { /* void */ }
+    *ll = cl;
+
+    wl->next = NULL;
+
+    return wl;
+}
+
+
+/*
+ * A chain with file-only buffers: they are cut into windows of at most
+ * wasm_body_filter_file_chunk_size bytes, one invocation each, that
+ * resp_get_body_chunk reads from the file; a window the guest leaves as it
+ * is goes on as a file buffer (sendfile stays). With size 0 they pass
+ * untouched. While the next filters are busy the rest waits in
+ * ctx->file_in (r->buffered): a large file costs one window at a time.
+ */
+static ngx_int_t
+ngx_http_wasm_body_file(ngx_http_request_t *r, ngx_http_wasm_ctx_t *ctx,
+    ngx_http_wasm_handler_t *handler, size_t size, ngx_chain_t *in)
+{
+    ngx_int_t     rc;
+    ngx_uint_t    guest;
+    ngx_chain_t  *piece, *next, *none;
+
+    if (in && ngx_chain_add_copy(r->pool, &ctx->file_in, in) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_OK;
+
+    while (ctx->file_in) {
+
+        if (rc == NGX_AGAIN) {
+            r->buffered |= NGX_HTTP_WASM_BUFFERED;
+            return NGX_AGAIN;
+        }
+
+        piece = ngx_http_wasm_file_piece(r, ctx, size, &guest);
+        if (piece == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "wasm body filter: file piece of %O, guest %ui",
+                       ngx_buf_size(piece->buf), guest);
+
+        if (guest) {
+            rc = ngx_http_wasm_body_chunk(r, ctx, handler, piece);
+
+        } else {
+            rc = ngx_http_wasm_body_next(r, ctx, piece, NULL);
+        }
+
+        if (rc == NGX_ERROR) {
+            return NGX_ERROR;
+        }
+
+        /* the next filters keep links of their own */
+        while (piece) {
+            next = piece->next;
+            ngx_free_chain(r->pool, piece);
+            piece = next;
+        }
+
+        none = NULL;
+        ngx_chain_update_chains(r->pool, &ctx->win_free, &ctx->win_busy,
+                                &none, NGX_HTTP_WASM_WIN_TAG);
+    }
+
+    r->buffered &= ~NGX_HTTP_WASM_BUFFERED;
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_http_wasm_ctx_t       *ctx;
+    ngx_http_wasm_handler_t   *handler;
+    ngx_http_wasm_loc_conf_t  *wlcf;
+
+    wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
+    handler = wlcf->handlers[NGX_HTTP_WASM_BODY_FILTER];
+
+    if (handler == NULL) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (in == NULL) {
+        /* the next filters can send more: ours may come back */
+        ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
+
+        if (ctx == NULL) {
+            return ngx_http_next_body_filter(r, in);
+        }
+
+        if (ctx->file_in) {
+            return ngx_http_wasm_body_file(r, ctx, handler,
+                                           wlcf->file_chunk_size, NULL);
+        }
+
+        return ngx_http_wasm_body_next(r, ctx, NULL, NULL);
+    }
+
+    ctx = ngx_http_wasm_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ctx->file_in || ngx_http_wasm_has_file(in)) {
+        return ngx_http_wasm_body_file(r, ctx, handler, wlcf->file_chunk_size,
+                                       in);
+    }
+
+    return ngx_http_wasm_body_chunk(r, ctx, handler, in);
 }
