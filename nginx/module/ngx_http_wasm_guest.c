@@ -347,6 +347,88 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
 }
 
 
+/*
+ * wasm2c's C, rewritten for the C compiler (the artefact is ours):
+ * - every function's instance pointer is `restrict`. Only guest code changes
+ *   the instance's memory base and size (memory.grow, through that pointer or
+ *   one passed down from it); host functions never touch the instance. So cc
+ *   may keep both in registers across the guest's stores, instead of
+ *   reloading them after each one (a byte store may alias anything);
+ * - no empty asm after each load: it pins every loaded value, which blocks
+ *   optimisation, and in bounds-check mode the explicit check traps whether
+ *   or not the load itself stays.
+ */
+static ngx_int_t
+ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
+{
+    u_char     *p, *end, *out, *o;
+    size_t      n;
+    ngx_fd_t    fd;
+    ngx_str_t   c;
+
+    static ngx_str_t  param = ngx_string("(Z_guest_instance_t* instance");
+    static ngx_str_t  restricted = ngx_string("(Z_guest_instance_t* restrict "
+                                              "instance");
+    static ngx_str_t  barrier = ngx_string("wasm_asm(\"\" ::\"r\"(result));");
+
+    if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, c_path, &c,
+                                      NGX_HTTP_WASM_MAX_GUEST_SIZE)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* at most one `restrict ` per `(` */
+    n = 0;
+    for (p = c.data, end = c.data + c.len; p < end; p++) {
+        n += (*p == '(');
+    }
+
+    out = ngx_pnalloc(cf->temp_pool, c.len + n * (restricted.len - param.len));
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = out;
+    p = c.data;
+
+    while (p < end) {
+
+        if (*p == '('
+            && (size_t) (end - p) >= param.len
+            && ngx_strncmp(p, param.data, param.len) == 0)
+        {
+            o = ngx_cpymem(o, restricted.data, restricted.len);
+            p += param.len;
+
+        } else if (*p == 'w'
+                   && (size_t) (end - p) >= barrier.len
+                   && ngx_strncmp(p, barrier.data, barrier.len) == 0)
+        {
+            p += barrier.len;
+
+        } else {
+            *o++ = *p++;
+        }
+    }
+
+    fd = ngx_open_file(c_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_write_fd(fd, out, o - out) != o - out) {
+        ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    ngx_close_file(fd);
+
+    return NGX_OK;
+}
+
+
 /* wasm-validate, wasm2c, cc into a private directory, then rename into place */
 static ngx_int_t
 ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
@@ -426,6 +508,13 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, rc == -1 ? ngx_errno : 0,
                            "wasm: wasm2c failed for guest \"%V\" (exit %d): "
                            "%V", path, rc, &summary);
+        goto failed;
+    }
+
+    if (ngx_http_wasm_tune_c(cf, c_path) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot rewrite \"%s\" for guest \"%V\"",
+                           c_path, path);
         goto failed;
     }
 
