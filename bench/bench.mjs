@@ -15,7 +15,7 @@
 //          content_by_wasm guests/hello
 //   upper  a 100 KiB ASCII text file through a body filter that upper-cases it:
 //          the plain file, body_filter_by_lua (string.upper), js_body_filter
-//          (toUpperCase), guests/uppercase (header + body filter); each
+//          (toUpperCase), guests/uppercase (header + body filter, Utf8); each
 //          filter drops Content-Length
 //   json   200 objects {id, name, value} built, encoded, decoded, `value`
 //          summed, the sum answered ("60300\n"): Lua with cjson, njs with
@@ -254,6 +254,9 @@ function mainServer(prefix) {
         }
         location = /upper/wasm {
             alias ${file};
+            # the chunks Lua and njs get: the copy filter reads the file for
+            # them in output_buffers (2 x 32k); ours reads it itself (16k default)
+            wasm_body_filter_file_chunk_size 32k;
             header_filter_by_wasm ${upper} on_header;
             body_filter_by_wasm ${upper} on_body;
         }

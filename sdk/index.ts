@@ -15,4 +15,5 @@ export { BodyChunk } from "./body-filter";
 export { Balancer } from "./balancer";
 export { Ssl, SslAlert } from "./ssl";
 export { Json, JsonObject, JsonArray } from "./json";
+export { Utf8 } from "./bytes";
 export { QueryParam, parseQuery, percentDecode, percentEncode } from "./query";

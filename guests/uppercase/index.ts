@@ -3,14 +3,14 @@
 // across two chunks: the incomplete tail of a chunk is held back in a global
 // and prepended to the next one (the export is re-invoked per chunk on the same
 // instance). Non-text responses pass through untouched.
-// Shows: BodyChunk, state across chunks, a header filter (on_header) that drops
+// Shows: BodyChunk, Utf8 (case on the bytes), state across chunks, a header filter (on_header) that drops
 // Content-Length because uppercasing may change the byte length ("ß" → "SS").
 //
 // nginx:  location /static/ {
 //             header_filter_by_wasm uppercase.wasm on_header;
 //             body_filter_by_wasm   uppercase.wasm on_body;
 //         }
-import { BodyChunk, Response } from "../../sdk";
+import { BodyChunk, Response, Utf8 } from "../../sdk";
 
 /** Bytes of an incomplete UTF-8 character carried over from the previous chunk. */
 let carry: ArrayBuffer = new ArrayBuffer(0);
@@ -40,15 +40,17 @@ export function on_header(): i32 {
 export function on_body(): i32 {
   if (!isText()) return 0;
   const chunk = BodyChunk.read();
-  // input = carry + chunk
-  const total = carry.byteLength + chunk.byteLength;
-  const input = new ArrayBuffer(total);
-  memory.copy(changetype<usize>(input), changetype<usize>(carry), carry.byteLength);
-  memory.copy(changetype<usize>(input) + carry.byteLength, changetype<usize>(chunk), chunk.byteLength);
-
+  // input = carry + chunk (the chunk itself when nothing is carried)
+  let input = chunk;
+  if (carry.byteLength > 0) {
+    input = new ArrayBuffer(carry.byteLength + chunk.byteLength);
+    memory.copy(changetype<usize>(input), changetype<usize>(carry), carry.byteLength);
+    memory.copy(changetype<usize>(input) + carry.byteLength, changetype<usize>(chunk), chunk.byteLength);
+  }
+  const total = input.byteLength;
   const usable = BodyChunk.isLast() ? total : completePrefix(changetype<usize>(input), total);
   carry = input.slice(usable);
-  const text = String.UTF8.decodeUnsafe(changetype<usize>(input), usable);
-  BodyChunk.replace(text.toUpperCase());
+  // Utf8 works on the bytes: ASCII in place, eight at a time, the rest by Unicode's rules
+  BodyChunk.replace(Utf8.toUpperCase(usable == total ? input : input.slice(0, usable)));
   return 0;
 }
