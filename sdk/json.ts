@@ -1,6 +1,6 @@
 // A tiny JSON writer (no reflection in AssemblyScript): enough for API responses.
 
-const HEX = "0123456789abcdef";
+@lazy const HEX = "0123456789abcdef";
 
 /** JSON helpers. */
 export namespace Json {

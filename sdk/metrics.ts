@@ -6,7 +6,7 @@ import { ngx_wasm_metric_counter_inc, ngx_wasm_metric_gauge_add, ngx_wasm_metric
 import { ptr, utf8 } from "./internal/buffer";
 import { check } from "./internal/errors";
 
-const UNDECLARED =
+@lazy const UNDECLARED =
   "is it declared in nginx.conf (`wasm_counter NAME;` / `wasm_gauge NAME;` with a `wasm_metrics_zone`), labels and all, written exactly as there?";
 
 /**

@@ -47,7 +47,7 @@ export function percentDecode(s: string, plusAsSpace: bool = true): string {
   return String.UTF8.decodeUnsafe(to, j);
 }
 
-const HEX_DIGITS = "0123456789ABCDEF";
+@lazy const HEX_DIGITS = "0123456789ABCDEF";
 
 /**
  * Percent-encode `s` for use as a query-string name or value: every UTF-8 byte

@@ -25,7 +25,7 @@ function variableOrEmpty(name: string): string {
  * ```
  */
 /** req_get_body's ERROR. A body over the limit never gets here on this project's hosts (413 first). */
-const BODY_TOO_LARGE = "the request body could not be read (a body larger than wasm_request_body_buffer_size is answered 413 before the handler runs; on a host that passes it, raise the directive)";
+@lazy const BODY_TOO_LARGE = "the request body could not be read (a body larger than wasm_request_body_buffer_size is answered 413 before the handler runs; on a host that passes it, raise the directive)";
 
 export namespace Request {
   /** Value of request header `name` (case-insensitive), or `null` when absent. */

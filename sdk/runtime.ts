@@ -32,7 +32,7 @@ function ngxTrace(message: string, n: i32 = 0, a0: f64 = 0, a1: f64 = 0, a2: f64
 
 // `$request_id`: 32 hex digits nginx draws from its RNG for every request
 // (the TS host does the same), read into static space: no allocation.
-const REQUEST_ID = "request_id";
+@lazy const REQUEST_ID = "request_id";
 const REQUEST_ID_LEN: i32 = 32;
 const requestId: usize = memory.data(REQUEST_ID_LEN);
 const timeBuf: usize = memory.data(8);

@@ -110,7 +110,7 @@ export function toBytes<T>(data: T): ArrayBuffer {
 let fetchedLen: i32 = 0;
 
 /** What an ERROR abort says when the call has no more specific hint. */
-const HOST_ERROR = "the host returned ERROR";
+@lazy const HOST_ERROR = "the host returned ERROR";
 
 /**
  * Call `getter` until the value fits. Returns the buffer it landed in, or null

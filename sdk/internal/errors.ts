@@ -27,7 +27,7 @@ function printable(name: string): string {
 }
 
 /** Why a header setter returned ERROR: the rules of host-abi/abi.json "headers". */
-export const HEADER_REFUSED = "the host refused the header: a name must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~) and a value must not contain CR, LF or NUL";
+@lazy export const HEADER_REFUSED = "the host refused the header: a name must be an HTTP token (letters, digits, !#$%&'*+-.^_`|~) and a value must not contain CR, LF or NUL";
 
 /**
  * Abort when a host call returned ERROR; returns the status otherwise.
