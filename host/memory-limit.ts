@@ -16,12 +16,15 @@
 // indices of the original module are kept (the additions come last), and
 // branches are relative, so nothing else needs rewriting.
 
-import { Reader, skipImmediates, UnknownInstruction } from "./wasm-module.js";
+import { Reader, UnknownInstruction } from "./wasm-module.js";
+import { appendTo, concat, importCounts, leb, readBodies, readSections, reassemble, vectorOf, type Section } from "./wasm-rewrite.js";
 
 /** The added global: 1 when the guest's most recent `memory.grow` was refused, else 0. */
 export const GROW_REFUSED_EXPORT = "ngxwasm.memory_grow_refused";
 
 export const WASM_PAGE = 65536;
+
+const I32 = 0x7f;
 
 export interface LimitedModule {
   /** the module with its memory maximum at most `maxPages` (and `memory.grow` instrumented) */
@@ -36,85 +39,20 @@ export function memoryLimitMessage(maxPages: number): string {
   return `memory limit (${kib % 1024 === 0 ? `${kib / 1024} MiB` : `${kib} KiB`}) reached`;
 }
 
-interface Section {
-  id: number;
-  /** where the section (its id byte) starts */
-  header: number;
-  /** where its content starts and ends */
-  start: number;
-  end: number;
-}
-
-const I32 = 0x7f;
-/** Where a missing section may go: the binary format's order of the known sections. */
-const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function concat(parts: (Uint8Array | number[])[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p)))));
-}
-
-/** A vector section's item count and where its items start. */
-function vectorOf(bytes: Uint8Array, s: Section | undefined): { count: number; items: Uint8Array } {
-  if (!s) return { count: 0, items: new Uint8Array() };
-  const r = new Reader(bytes);
-  r.pos = s.start;
-  const count = r.u32();
-  return { count, items: bytes.subarray(r.pos, s.end) };
-}
-
-/** A vector section with `extra` items (one array each) appended. */
-function appendTo(bytes: Uint8Array, s: Section | undefined, extra: (Uint8Array | number[])[]): Uint8Array {
-  const { count, items } = vectorOf(bytes, s);
-  return concat([leb(count + extra.length), items, ...extra]);
-}
-
 /**
  * Positions of the `memory.grow` instructions of each function body, or
  * undefined when a body holds an instruction the reader does not know.
  */
 function findGrows(bytes: Uint8Array, code: Section): { start: number; end: number; grows: { at: number; end: number }[] }[] | undefined {
-  const r = new Reader(bytes);
-  r.pos = code.start;
-  const bodies = [];
-  try {
-    for (let n = r.u32(); n > 0; n--) {
-      const size = r.u32();
-      const start = r.pos;
-      const end = start + size;
-      for (let groups = r.u32(); groups > 0; groups--) {
-        r.u32();
-        r.byte(); // local count, value type
-      }
-      const grows: { at: number; end: number }[] = [];
-      while (r.pos < end) {
-        const at = r.pos;
-        const op = r.byte();
-        if (op === 0x40) {
-          if (r.u32() !== 0) throw new UnknownInstruction("memory.grow of another memory");
-          grows.push({ at, end: r.pos });
-        } else if (op === 0x10 || op === 0x12 || op === 0xd2) r.u32(); // call, return_call, ref.func
-        else if (op === 0x11 || op === 0x13) r.u32(), r.u32(); // call_indirect, return_call_indirect
-        else skipImmediates(r, op);
-      }
-      bodies.push({ start, end, grows });
-      r.pos = end;
-    }
-  } catch (e) {
-    if (e instanceof UnknownInstruction) return undefined;
-    throw e;
-  }
-  return bodies;
+  const grows: { at: number; end: number }[] = [];
+  const bodies = readBodies(bytes, code, (op, at, end, r) => {
+    if (op !== 0x40) return;
+    r.pos = at + 1; // its memory index again
+    if (r.u32() !== 0) throw new UnknownInstruction("memory.grow of another memory");
+    r.pos = end;
+    grows.push({ at, end });
+  });
+  return bodies?.map((b) => ({ start: b.start, end: b.end, grows: grows.filter((g) => g.at >= b.start && g.at < b.end) }));
 }
 
 /**
@@ -122,16 +60,7 @@ function findGrows(bytes: Uint8Array, code: Section): { start: number; end: numb
  * Expects a module the validator accepted (one memory, defined by the module).
  */
 export function limitMemory(bytes: Uint8Array, maxPages: number): LimitedModule {
-  const sections: Section[] = [];
-  const r = new Reader(bytes);
-  r.pos = 8; // magic + version
-  while (!r.done) {
-    const header = r.pos;
-    const id = r.byte();
-    const size = r.u32();
-    sections.push({ id, header, start: r.pos, end: r.pos + size });
-    r.skip(size);
-  }
+  const sections = readSections(bytes);
   const byId = (id: number) => sections.find((s) => s.id === id);
 
   const replaced = new Map<number, Uint8Array>(); // section id → new content
@@ -152,14 +81,7 @@ export function limitMemory(bytes: Uint8Array, maxPages: number): LimitedModule 
   const bodies = code && findGrows(bytes, code);
   const tracksRefusedGrow = bodies !== undefined && bodies.some((b) => b.grows.length > 0);
   if (code && bodies && tracksRefusedGrow) {
-    const counts = { functions: 0, globals: 0 };
-    const imports = byId(2);
-    if (imports) {
-      forEachImportKind(bytes, imports, (kind) => {
-        if (kind === 0) counts.functions++;
-        else if (kind === 3) counts.globals++;
-      });
-    }
+    const counts = importCounts(bytes, byId(2));
     const hookFunction = counts.functions + vectorOf(bytes, byId(3)).count;
     const refusedGlobal = counts.globals + vectorOf(bytes, byId(6)).count;
 
@@ -197,40 +119,7 @@ export function limitMemory(bytes: Uint8Array, maxPages: number): LimitedModule 
     replaced.set(10, concat([leb(bodies.length + 1), ...rewritten, leb(hook.length), hook]));
   }
 
-  // Reassemble: replaced sections in place; a missing one (e.g. no global
-  // section) goes before the first known section that must follow it.
-  const rank = (id: number) => SECTION_ORDER.indexOf(id);
-  const missing = [...replaced.keys()].filter((id) => !byId(id)).sort((a, b) => rank(a) - rank(b));
-  const out: (Uint8Array | number[])[] = [bytes.subarray(0, 8)];
-  const emit = (id: number, content: Uint8Array) => out.push([id, ...leb(content.length)], content);
-  for (const s of sections) {
-    while (s.id !== 0 && missing.length && rank(missing[0]!) < rank(s.id)) {
-      const id = missing.shift()!;
-      emit(id, replaced.get(id)!);
-    }
-    const content = replaced.get(s.id);
-    if (content) emit(s.id, content);
-    else out.push(bytes.subarray(s.header, s.end));
-  }
-  for (const id of missing) emit(id, replaced.get(id)!);
-  return { bytes: concat(out), tracksRefusedGrow };
-}
-
-/** The kind byte of each import, in order. */
-function forEachImportKind(bytes: Uint8Array, s: Section, visit: (kind: number) => void): void {
-  const r = new Reader(bytes);
-  r.pos = s.start;
-  for (let n = r.u32(); n > 0; n--) {
-    r.name();
-    r.name();
-    const kind = r.byte();
-    visit(kind);
-    if (kind === 0) r.u32();
-    else if (kind === 1) r.byte(), r.limits();
-    else if (kind === 2) r.limits();
-    else if (kind === 3) r.byte(), r.byte();
-    else r.byte(), r.u32();
-  }
+  return { bytes: reassemble(bytes, sections, replaced), tracksRefusedGrow };
 }
 
 /** Index of the function type `(params) -> (results)` in the type section, if present. */
