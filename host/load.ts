@@ -4,6 +4,7 @@
 
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { addFuel } from "./fuel.js";
 import { limitMemory } from "./memory-limit.js";
 import { validateModule } from "./validate.js";
 import { wasm, type WasmModule } from "./wasm-api.js";
@@ -27,6 +28,8 @@ export interface Guest {
    * and whether the module reports a refused grow (it has a `memory.grow`).
    */
   memoryLimit: { pages: number; tracksRefusedGrow: boolean };
+  /** whether the module charges fuel (host/fuel.ts); false only for code the host's reader does not know */
+  fuelCounted: boolean;
 }
 
 export class GuestLoadError extends Error {
@@ -64,8 +67,11 @@ export async function loadGuest(
       `memory starts at ${memory.min} pages, above the host limit of ${maxMemoryPages} pages (maxMemoryPages)`,
     ]);
   }
+  // Fuel is charged as nginx charges it (host/fuel.ts), before the memory
+  // cap adds its grow hook, which charges nothing, as memory.grow in nginx.
+  const fueled = addFuel(bytes);
   // As in nginx, memory.grow past the cap fails (the module's maximum is lowered to it).
-  const limited = limitMemory(bytes, maxMemoryPages);
+  const limited = limitMemory(fueled.bytes, maxMemoryPages);
   let module: WasmModule;
   try {
     module = await wasm.compile(limited.bytes);
@@ -80,5 +86,6 @@ export async function loadGuest(
     imports: shape.imports.map((i) => i.name),
     memoryPages: memory,
     memoryLimit: { pages: maxMemoryPages, tracksRefusedGrow: limited.tracksRefusedGrow },
+    fuelCounted: fueled.counted,
   };
 }

@@ -9,6 +9,7 @@ import { hostFunctions } from "./functions.js";
 import { bodyTooLarge } from "./request.js";
 import { buildImports } from "./imports.js";
 import type { Guest } from "./load.js";
+import { FUEL_EXPORT, fuelExhaustedMessage, UNLIMITED_FUEL } from "./fuel.js";
 import { GROW_REFUSED_EXPORT, memoryLimitMessage } from "./memory-limit.js";
 import { HANDLER_TYPE } from "./validate.js";
 import { classifyTrap, HostTrap, type TrapKind } from "./traps.js";
@@ -31,6 +32,8 @@ interface Outcome {
   /** "trapped" for guest traps, "failed" for host-side refusals (missing export, loop bound, resolver error) */
   failure?: "trapped" | "returned" | "failed";
   invocations: number;
+  /** fuel the invocations used */
+  fuel: number;
   /** body_filter output per chunk */
   chunks: Uint8Array[];
   /** the host answered before the guest ran (413: a body over wasm_request_body_buffer_size) */
@@ -54,7 +57,7 @@ export async function runGuest(guest: Guest, parts: HostParts, options: RunOptio
 }
 
 async function invoke(guest: Guest, exportName: string, ctx: RunContext, options: RunOptions): Promise<Outcome> {
-  const outcome: Outcome = { ok: false, invocations: 0, chunks: [] };
+  const outcome: Outcome = { ok: false, invocations: 0, fuel: 0, chunks: [] };
   const fail = (error: unknown): Outcome => {
     outcome.trap = classifyTrap(error);
     outcome.failure = HOST_SIDE_KINDS.has(outcome.trap.kind) ? "failed" : "trapped";
@@ -90,21 +93,31 @@ async function invoke(guest: Guest, exportName: string, ctx: RunContext, options
   const handler = instance.exports[exportName] as () => number;
   // 1 while the guest's latest memory.grow was refused (host/memory-limit.ts).
   const growRefused = guest.memoryLimit.tracksRefusedGrow ? (instance.exports[GROW_REFUSED_EXPORT] as { value: number }) : undefined;
+  // fuel left to the running invocation (host/fuel.ts)
+  const fuel = instance.exports[FUEL_EXPORT] as { value: bigint } | undefined;
+  const limit = options.fuelLimit ? BigInt(options.fuelLimit) : UNLIMITED_FUEL;
+  if (options.fuelLimit && !fuel) {
+    return fail(new HostTrap("host_error", "wasm_fuel_limit cannot apply: the host could not add fuel to this guest's code"));
+  }
 
   /** One call of the export; false when it failed. */
   const callOnce = (): boolean => {
     outcome.invocations++;
     ctx.yielded = false;
     ctx.active = true;
+    if (fuel) fuel.value = limit;
     try {
       outcome.returnCode = handler();
     } catch (e) {
       // A guest trap right after a refused grow: the allocator gave up at the cap (nginx's words).
       if (growRefused?.value && e instanceof wasm.RuntimeError) fail(new HostTrap("memory_limit", memoryLimitMessage(guest.memoryLimit.pages)));
+      else if (fuel && fuel.value < 0n && e instanceof wasm.RuntimeError) fail(new HostTrap("fuel_exhausted", fuelExhaustedMessage(options.fuelLimit!)));
       else fail(e);
       return false;
     } finally {
       ctx.active = false;
+      // what this call used; all of it when it ran out
+      if (fuel) outcome.fuel += Number(limit - (fuel.value < 0n ? 0n : fuel.value));
     }
     if (outcome.returnCode !== 0) {
       outcome.failure = "returned";
@@ -196,6 +209,7 @@ function buildResult(guest: Guest, exportName: string, ctx: RunContext, outcome:
     trap: outcome.trap,
     error: errorLine(guest, exportName, ctx, outcome),
     invocations: outcome.invocations,
+    fuel: outcome.fuel,
     fellThrough,
     requestHeaders: ctx.request.headerRecord(),
     variables: ctx.variables.userRecord(),

@@ -13,6 +13,7 @@ export type TrapKind =
   | "phase_violation"
   | "bad_pointer"
   | "memory_limit"
+  | "fuel_exhausted"
   | "too_many_invocations"
   | "invalid_export"
   | "instantiation"

@@ -66,6 +66,13 @@ export interface RunOptions {
   subrequestBufferSize?: number;
   /** bound for yield/subrequest re-invocations (default 1000) */
   maxInvocations?: number;
+  /**
+   * `wasm_fuel_limit` of the location: units of fuel each invocation may use
+   * (one per guest function call and loop iteration, as nginx counts); past it
+   * the invocation traps with "fuel exhausted". Default: no limit (the fuel
+   * used is still counted, see RunResult.fuel).
+   */
+  fuelLimit?: number;
 }
 
 export interface LogEntry {
@@ -112,6 +119,12 @@ export interface RunResult {
   error?: string;
   /** 1 + number of re-invocations (body_filter: one per chunk) */
   invocations: number;
+  /**
+   * fuel the invocations used, summed (one unit per guest function call and
+   * loop iteration: what nginx's $wasm_fuel_used shows under wasm_fuel_limit);
+   * an invocation that ran out counts its whole limit
+   */
+  fuel: number;
   /** rewrite/server_rewrite/access: the guest set neither status nor body, so nginx goes on */
   fellThrough: boolean;
   /** request headers after the run (lower-case names) */

@@ -656,6 +656,14 @@ ngx_http_wasm_subreq_pending(ngx_http_wasm_instance_t *wi)
 }
 
 
+/* a subrequest launched and not yet handed to the guest (done or not) */
+ngx_uint_t
+ngx_http_wasm_subreq_launched(ngx_http_wasm_instance_t *wi)
+{
+    return wi->subreq != NULL && wi->subreq->active != NULL;
+}
+
+
 int32_t
 ngx_http_wasm_subreq_get_status(ngx_http_wasm_instance_t *wi)
 {

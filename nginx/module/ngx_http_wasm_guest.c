@@ -64,6 +64,11 @@ static const char  ngx_http_wasm_shim_with_env[] =
 static const char  ngx_http_wasm_shim_without_env[] =
     "{ (void) env; Z_guest_instantiate((Z_guest_instance_t *) i); }\n";
 
+/* a guest compiled with fuel: where its counter is (see ngx_http_wasm_tune_c) */
+static const char  ngx_http_wasm_shim_fuel[] =
+    "long long *ngx_wasm_shim_fuel(void *i)\n"
+    "{ return &((Z_guest_instance_t *) i)->ngx_fuel; }\n";
+
 
 /*
  * How cc compiles a guest: flags before the sources, libraries after them.
@@ -347,6 +352,84 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
 }
 
 
+/* `w2c_L<digits>:` at p (a loop's head in wasm2c's output): *q after it */
+static ngx_uint_t
+ngx_http_wasm_loop_label(u_char *p, u_char *end, u_char **q)
+{
+    if (end - p < 7 || ngx_strncmp(p, "w2c_L", 5) != 0
+        || p[5] < '0' || p[5] > '9')
+    {
+        return 0;
+    }
+
+    for (p += 5; p < end && *p >= '0' && *p <= '9'; p++) { /* void */ }
+
+    if (p == end || *p != ':') {
+        return 0;
+    }
+
+    *q = p + 1;
+
+    return 1;
+}
+
+
+/* guest.h: the instance gains the fuel counter, first (a fixed offset) */
+static ngx_int_t
+ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
+{
+    u_char     *p, *out;
+    ngx_fd_t    fd;
+    ngx_str_t   h;
+    size_t      n;
+
+    static ngx_str_t  head = ngx_string("typedef struct Z_guest_instance_t {\n");
+    static ngx_str_t  field = ngx_string("  long long ngx_fuel;\n");
+
+    if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, h_path, &h,
+                                      NGX_HTTP_WASM_MAX_GUEST_SIZE)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    p = ngx_strnstr(h.data, (char *) head.data, h.len);
+    if (p == NULL) {
+        ngx_set_errno(NGX_EINVAL);
+        return NGX_ERROR;
+    }
+
+    p += head.len;
+    n = p - h.data;
+
+    out = ngx_pnalloc(cf->temp_pool, h.len + field.len);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(out, h.data, n);
+    ngx_memcpy(out + n, field.data, field.len);
+    ngx_memcpy(out + n + field.len, p, h.len - n);
+
+    fd = ngx_open_file(h_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_write_fd(fd, out, h.len + field.len)
+        != (ssize_t) (h.len + field.len))
+    {
+        ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    ngx_close_file(fd);
+
+    return NGX_OK;
+}
+
+
 /*
  * wasm2c's C, rewritten for the C compiler (the artefact is ours):
  * - every function's instance pointer is `restrict`. Only guest code changes
@@ -356,12 +439,19 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
  *   reloading them after each one (a byte store may alias anything);
  * - no empty asm after each load: it pins every loaded value, which blocks
  *   optimisation, and in bounds-check mode the explicit check traps whether
- *   or not the load itself stays.
+ *   or not the load itself stays;
+ * - with fuel (wasm_fuel_limit), one unit is charged at every function's
+ *   entry (after FUNC_PROLOGUE) and at every loop's head (wasm2c's w2c_L<n>
+ *   labels, reached on entry and on each branch back), from a counter in
+ *   the instance (guest.h gains it; restrict lets cc keep it apart from
+ *   guest memory). Below zero, ngx_http_wasm_fuel_out() decides. The host
+ *   in host/ charges the same units (host/fuel.ts).
  */
 static ngx_int_t
-ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
+ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
+    ngx_uint_t fuel)
 {
-    u_char     *p, *end, *out, *o;
+    u_char     *p, *q, *end, *out, *o;
     size_t      n;
     ngx_fd_t    fd;
     ngx_str_t   c;
@@ -370,6 +460,18 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
     static ngx_str_t  restricted = ngx_string("(Z_guest_instance_t* restrict "
                                               "instance");
     static ngx_str_t  barrier = ngx_string("wasm_asm(\"\" ::\"r\"(result));");
+    static ngx_str_t  prologue = ngx_string("FUNC_PROLOGUE;");
+    static ngx_str_t  charge = ngx_string(" NGX_WASM_FUEL;");
+    static ngx_str_t  fuel_head = ngx_string(
+        "/* ngx_http_wasm_module: one unit per function entry and loop head */\n"
+        "void ngx_http_wasm_fuel_out(void *instance);\n"
+        "#define NGX_WASM_FUEL                                              \\\n"
+        "  if (__builtin_expect(--instance->ngx_fuel < 0, 0))               \\\n"
+        "    ngx_http_wasm_fuel_out(instance)\n");
+
+    if (fuel && ngx_http_wasm_fuel_header(cf, h_path) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, c_path, &c,
                                       NGX_HTTP_WASM_MAX_GUEST_SIZE)
@@ -378,19 +480,24 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
         return NGX_ERROR;
     }
 
-    /* at most one `restrict ` per `(` */
+    /* at most one insertion per `(` or `:` */
     n = 0;
     for (p = c.data, end = c.data + c.len; p < end; p++) {
-        n += (*p == '(');
+        n += (*p == '(' || *p == ':');
     }
 
-    out = ngx_pnalloc(cf->temp_pool, c.len + n * (restricted.len - param.len));
+    out = ngx_pnalloc(cf->temp_pool, fuel_head.len + c.len
+                      + n * ngx_max(restricted.len - param.len, charge.len));
     if (out == NULL) {
         return NGX_ERROR;
     }
 
     o = out;
     p = c.data;
+
+    if (fuel) {
+        o = ngx_cpymem(o, fuel_head.data, fuel_head.len);
+    }
 
     while (p < end) {
 
@@ -400,6 +507,19 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
         {
             o = ngx_cpymem(o, restricted.data, restricted.len);
             p += param.len;
+
+        } else if (fuel && *p == 'F'
+                   && (size_t) (end - p) >= prologue.len
+                   && ngx_strncmp(p, prologue.data, prologue.len) == 0)
+        {
+            o = ngx_cpymem(o, prologue.data, prologue.len);
+            o = ngx_cpymem(o, charge.data, charge.len);
+            p += prologue.len;
+
+        } else if (fuel && *p == 'w' && ngx_http_wasm_loop_label(p, end, &q)) {
+            o = ngx_cpymem(o, p, q - p);
+            o = ngx_cpymem(o, charge.data, charge.len);
+            p = q;
 
         } else if (*p == 'w'
                    && (size_t) (end - p) >= barrier.len
@@ -432,10 +552,12 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path)
 /* wasm-validate, wasm2c, cc into a private directory, then rename into place */
 static ngx_int_t
 ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
-    u_char *hash, u_char *so_path, u_char *su_path, ngx_uint_t has_imports)
+    u_char *hash, u_char *so_path, u_char *su_path, ngx_uint_t has_imports,
+    ngx_uint_t fuel)
 {
     int                        rc;
     u_char                     dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
+    u_char                     h_path[NGX_MAX_PATH];
     u_char                     shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
     u_char                     log_path[NGX_MAX_PATH], tmp_su[NGX_MAX_PATH];
     u_char                    *dir_end;
@@ -460,6 +582,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     }
 
     ngx_snprintf(c_path, sizeof(c_path), "%s/guest.c%Z", dir);
+    ngx_snprintf(h_path, sizeof(h_path), "%s/guest.h%Z", dir);
     ngx_snprintf(shim_path, sizeof(shim_path), "%s/shim.c%Z", dir);
     ngx_snprintf(tmp_so, sizeof(tmp_so), "%s/guest.so%Z", dir);
     ngx_snprintf(tmp_su, sizeof(tmp_su), "%s/guest.so-guest.su%Z", dir);
@@ -511,7 +634,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         goto failed;
     }
 
-    if (ngx_http_wasm_tune_c(cf, c_path) != NGX_OK) {
+    if (ngx_http_wasm_tune_c(cf, c_path, h_path, fuel) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot rewrite \"%s\" for guest \"%V\"",
                            c_path, path);
@@ -528,7 +651,11 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
                         sizeof(ngx_http_wasm_shim_head) - 1)
            != (ssize_t) (sizeof(ngx_http_wasm_shim_head) - 1)
         || ngx_write_fd(fd, (void *) shim, ngx_strlen(shim))
-           != (ssize_t) ngx_strlen(shim))
+           != (ssize_t) ngx_strlen(shim)
+        || (fuel
+            && ngx_write_fd(fd, (void *) ngx_http_wasm_shim_fuel,
+                            sizeof(ngx_http_wasm_shim_fuel) - 1)
+               != (ssize_t) (sizeof(ngx_http_wasm_shim_fuel) - 1)))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot write \"%s\"", shim_path);
@@ -702,9 +829,12 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     guest->free = (void (*)(void *)) dlsym(guest->handle, "ngx_wasm_shim_free");
     guest->memory = (wasm_rt_memory_t *(*)(void *))
                     dlsym(guest->handle, "ngx_wasm_shim_memory");
+    guest->fuel_counter = (long long *(*)(void *))
+                          dlsym(guest->handle, "ngx_wasm_shim_fuel");
 
     if (init == NULL || size == NULL || guest->instantiate == NULL
-        || guest->free == NULL || guest->memory == NULL)
+        || guest->free == NULL || guest->memory == NULL
+        || (guest->fuel && guest->fuel_counter == NULL))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: the compiled guest "
                            "\"%s\" for \"%V\" lacks its shim; delete it from "
@@ -850,7 +980,7 @@ ngx_http_wasm_check_export_conf(ngx_conf_t *cf, ngx_str_t *path,
  */
 ngx_http_wasm_guest_t *
 ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
-    ngx_str_t *name, ngx_str_t *export)
+    ngx_str_t *name, ngx_str_t *export, ngx_uint_t fuel)
 {
     u_char                  *p, hash[33], so_path[NGX_MAX_PATH];
     u_char                   su_path[NGX_MAX_PATH];
@@ -873,7 +1003,8 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     gp = wmcf->guests.elts;
     for (i = 0; i < wmcf->guests.nelts; i++) {
         if (gp[i]->path.len == path.len
-            && ngx_strncmp(gp[i]->path.data, path.data, path.len) == 0)
+            && ngx_strncmp(gp[i]->path.data, path.data, path.len) == 0
+            && gp[i]->fuel == fuel)
         {
             if (ngx_http_wasm_check_export_conf(cf, &path, gp[i]->info,
                                                 export)
@@ -962,6 +1093,7 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     guest->path = path;
     guest->info = info;
     guest->reads_body = reads_body;
+    guest->fuel = fuel ? 1 : 0;
 
     /*
      * cache key: the wasm bytes, the ABI version, how cc compiles guests
@@ -976,6 +1108,9 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     ngx_http_wasm_md5_args(&md5, ngx_http_wasm_cc_libs);
     p = ngx_http_wasm_build_id(cf);
     ngx_md5_update(&md5, p, ngx_strlen(p));
+    if (fuel) {
+        ngx_md5_update(&md5, "fuel", sizeof("fuel") - 1);
+    }
     ngx_md5_final(digest, &md5);
     *ngx_hex_dump(hash, digest, 16) = '\0';
 
@@ -989,20 +1124,23 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
 
     if (ngx_file_info(so_path, &fi) == 0 && ngx_file_info(su_path, &fi) == 0) {
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "wasm: using cached \"%V\" (%s)", &path, so_path);
+                           "wasm: using cached \"%V\"%s (%s)", &path,
+                           fuel ? " with fuel" : "", so_path);
 
     } else {
         start = ngx_http_wasm_now_ms();
 
         if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
-                                  su_path, ngx_http_wasm_has_imports(info))
+                                  su_path, ngx_http_wasm_has_imports(info),
+                                  fuel)
             != NGX_OK)
         {
             return NULL;
         }
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "wasm: compiled \"%V\" in %M ms (%s)", &path,
+                           "wasm: compiled \"%V\"%s in %M ms (%s)", &path,
+                           fuel ? " with fuel" : "",
                            ngx_http_wasm_now_ms() - start, so_path);
     }
 
@@ -1063,6 +1201,9 @@ static void
 ngx_http_wasm_instance_cleanup(void *data)
 {
     ngx_http_wasm_instance_t  *wi = data;
+
+    /* a call suspended in its time slice is dropped with its stack */
+    ngx_http_wasm_co_free(wi);
 
     if (wi->instantiated) {
         wi->handler->guest->free(wi->instance);
@@ -1125,16 +1266,21 @@ ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
     const char                *note;
     wasm_rt_trap_t             trap;
     ngx_http_request_t        *r;
+    ngx_http_wasm_limits_t     limits;
     ngx_http_wasm_loc_conf_t  *wlcf;
 
     r = wi->request;
     wlcf = ngx_http_get_module_loc_conf(r, ngx_http_wasm_module);
 
+    limits.time = wlcf->time_limit;
+    limits.fuel = 0;
+    limits.slice = 0;
+
     if (!wi->instantiated) {
         wi->instantiated = 1;
 
         trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_INSTANTIATE,
-                                     wlcf->time_limit, &result);
+                                     &limits, &result);
         if (trap != WASM_RT_TRAP_NONE) {
             note = ngx_http_wasm_memory_note();
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -1148,10 +1294,36 @@ ngx_http_wasm_invoke(ngx_http_wasm_instance_t *wi)
         }
     }
 
-    wi->yielded = 0;
+    limits.fuel = wlcf->fuel_limit;
 
-    trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_EXPORT,
-                                 wlcf->time_limit, &result);
+    /* only the phases that can wait (as after a yield) run in time slices */
+    if (wi->phase == NGX_HTTP_WASM_SERVER_REWRITE
+        || wi->phase == NGX_HTTP_WASM_REWRITE
+        || wi->phase == NGX_HTTP_WASM_ACCESS
+        || wi->phase == NGX_HTTP_WASM_CONTENT)
+    {
+        limits.slice = wlcf->timeslice_fuel;
+    }
+
+    if (wi->suspended) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "wasm: %s resumes its time-sliced call",
+                       ngx_http_wasm_phase_names[wi->phase]);
+
+        trap = ngx_http_wasm_rt_resume(wi, &result);
+
+    } else {
+        wi->yielded = 0;
+        trap = ngx_http_wasm_rt_call(wi, NGX_HTTP_WASM_CALL_EXPORT, &limits,
+                                     &result);
+    }
+
+    if (trap == (wasm_rt_trap_t) NGX_HTTP_WASM_SUSPENDED) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "wasm: %s used a time slice, suspended",
+                       ngx_http_wasm_phase_names[wi->phase]);
+        return NGX_OK;
+    }
 
     /* a refused memory.grow is what a trap or failure after it is about */
     note = ngx_http_wasm_memory_note();

@@ -13,6 +13,9 @@ static void *ngx_http_wasm_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_wasm_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+static ngx_int_t ngx_http_wasm_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_wasm_fuel_used_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_wasm_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_wasm_init_process(ngx_cycle_t *cycle);
 static void ngx_http_wasm_exit_process(ngx_cycle_t *cycle);
@@ -132,6 +135,20 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
       offsetof(ngx_http_wasm_loc_conf_t, time_limit),
       NULL },
 
+    { ngx_string("wasm_fuel_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, fuel_limit),
+      NULL },
+
+    { ngx_string("wasm_timeslice_fuel"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wasm_loc_conf_t, timeslice_fuel),
+      NULL },
+
     { ngx_string("wasm_max_invocations"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -186,7 +203,7 @@ static ngx_command_t  ngx_http_wasm_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_wasm_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_wasm_preconfiguration,        /* preconfiguration */
     ngx_http_wasm_postconfiguration,       /* postconfiguration */
 
     ngx_http_wasm_create_main_conf,        /* create main configuration */
@@ -290,7 +307,7 @@ ngx_http_wasm_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
-    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1], &value[2]);
+    guest = ngx_http_wasm_guest_load(cf, wmcf, &value[1], &value[2], 0);
     if (guest == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -311,6 +328,50 @@ ngx_http_wasm_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     *slot = handler;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The handler's twin: the same guest and export compiled with fuel charges
+ * (wasm_fuel_limit) or without, made once, when a location needs it.
+ */
+static ngx_http_wasm_handler_t *
+ngx_http_wasm_handler_twin(ngx_conf_t *cf, ngx_http_wasm_handler_t *handler)
+{
+    ngx_http_wasm_guest_t      *guest;
+    ngx_http_wasm_handler_t    *twin;
+    ngx_http_wasm_main_conf_t  *wmcf;
+
+    if (handler->twin) {
+        return handler->twin;
+    }
+
+    wmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_wasm_module);
+
+    guest = ngx_http_wasm_guest_load(cf, wmcf, &handler->guest->path,
+                                     &handler->export, !handler->guest->fuel);
+    if (guest == NULL) {
+        return NULL;
+    }
+
+    twin = ngx_pcalloc(cf->pool, sizeof(ngx_http_wasm_handler_t));
+    if (twin == NULL) {
+        return NULL;
+    }
+
+    twin->guest = guest;
+    twin->export = handler->export;
+
+    if (ngx_http_wasm_guest_export(cf, guest, &twin->export, &twin->func)
+        != NGX_CONF_OK)
+    {
+        return NULL;
+    }
+
+    twin->twin = handler;
+    handler->twin = twin;
+
+    return twin;
 }
 
 
@@ -399,6 +460,8 @@ ngx_http_wasm_create_loc_conf(ngx_conf_t *cf)
     wlcf->max_invocations = NGX_CONF_UNSET_UINT;
     wlcf->subrequest_buffer_size = NGX_CONF_UNSET_SIZE;
     wlcf->file_chunk_size = NGX_CONF_UNSET_SIZE;
+    wlcf->fuel_limit = NGX_CONF_UNSET_UINT;
+    wlcf->timeslice_fuel = NGX_CONF_UNSET_UINT;
 
     return wlcf;
 }
@@ -410,7 +473,7 @@ ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_wasm_loc_conf_t *prev = parent;
     ngx_http_wasm_loc_conf_t *conf = child;
 
-    ngx_uint_t  i;
+    ngx_uint_t  i, fuel;
 
     for (i = 0; i < NGX_HTTP_WASM_NPHASES; i++) {
         if (conf->handlers[i] == NULL) {
@@ -427,8 +490,66 @@ ngx_http_wasm_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               prev->subrequest_buffer_size, 64 * 1024);
     ngx_conf_merge_size_value(conf->file_chunk_size, prev->file_chunk_size,
                               16 * 1024);
+    ngx_conf_merge_uint_value(conf->fuel_limit, prev->fuel_limit, 0);
+    ngx_conf_merge_uint_value(conf->timeslice_fuel, prev->timeslice_fuel, 0);
+
+    fuel = conf->fuel_limit || conf->timeslice_fuel;
+
+    /* guests run compiled with fuel exactly where a fuel directive applies */
+    for (i = 0; i < NGX_HTTP_WASM_NPHASES; i++) {
+        if (conf->handlers[i] && conf->handlers[i]->guest->fuel != fuel) {
+            conf->handlers[i] = ngx_http_wasm_handler_twin(cf,
+                                                           conf->handlers[i]);
+            if (conf->handlers[i] == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+    }
 
     return NGX_CONF_OK;
+}
+
+
+/* $wasm_fuel_used: fuel the request's invocations used (wasm_fuel_limit) */
+static ngx_int_t
+ngx_http_wasm_preconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var;
+
+    static ngx_str_t  name = ngx_string("wasm_fuel_used");
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_http_wasm_fuel_used_variable;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_fuel_used_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char               *p;
+    ngx_http_wasm_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
+
+    p = ngx_pnalloc(r->pool, NGX_OFF_T_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(p, "%L", ctx ? ctx->fuel_used : 0) - p;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+    v->data = p;
+
+    return NGX_OK;
 }
 
 

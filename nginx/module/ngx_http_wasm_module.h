@@ -97,6 +97,8 @@ _Static_assert((NGX_HTTP_WASM_PHASES_IMPLEMENTED & ~NGX_HTTP_WASM_SSL_PHASES)
 /* our own trap codes, beyond wasm_rt_trap_t */
 #define NGX_HTTP_WASM_TRAP_HOST         100  /* message in ngx_http_wasm_trap_msg */
 #define NGX_HTTP_WASM_TRAP_TIME_LIMIT   101
+/* not a trap: the call used its time slice and waits to be resumed */
+#define NGX_HTTP_WASM_SUSPENDED         102
 
 
 /* one guest file: compiled once per configuration, dlopen'ed in the master */
@@ -108,16 +110,20 @@ typedef struct {
     void                     (*free)(void *instance);
     wasm_rt_memory_t        *(*memory)(void *instance);
     struct ngx_http_wasm_info_s  *info;       /* valid while parsing */
+    long long               *(*fuel_counter)(void *instance);  /* or NULL */
     ngx_uint_t                 max_depth;     /* nested calls that fit */
     unsigned                   reads_body:1;  /* imports ngx_wasm_req_get_body */
+    unsigned                   fuel:1;        /* compiled with fuel charges */
 } ngx_http_wasm_guest_t;
 
 
 /* one directive: a guest file and the export it calls */
-typedef struct {
+typedef struct ngx_http_wasm_handler_s {
     ngx_http_wasm_guest_t     *guest;
     ngx_str_t                  export;
     uint32_t                 (*func)(void *instance);
+    /* the same guest and export compiled with(out) fuel, once needed */
+    struct ngx_http_wasm_handler_s  *twin;
 } ngx_http_wasm_handler_t;
 
 
@@ -142,11 +148,22 @@ typedef struct {
     ngx_uint_t                 max_invocations;  /* per export and request */
     size_t                     subrequest_buffer_size;
     size_t                     file_chunk_size;  /* 0: files pass as is */
+    ngx_uint_t                 fuel_limit;    /* per invocation; 0: none */
+    ngx_uint_t                 timeslice_fuel;  /* 0: no time slices */
 } ngx_http_wasm_loc_conf_t;
 
 
 typedef struct ngx_http_wasm_ctx_s  ngx_http_wasm_ctx_t;
 typedef struct ngx_http_wasm_subreq_s  ngx_http_wasm_subreq_t;
+typedef struct ngx_http_wasm_co_s  ngx_http_wasm_co_t;
+
+
+/* what bounds one invocation (ngx_http_wasm_rt_call) */
+typedef struct {
+    ngx_msec_t                 time;          /* wasm_time_limit; 0: none */
+    ngx_uint_t                 fuel;          /* wasm_fuel_limit; 0: none */
+    ngx_uint_t                 slice;         /* wasm_timeslice_fuel; 0: none */
+} ngx_http_wasm_limits_t;
 
 
 /*
@@ -162,8 +179,13 @@ typedef struct Z_env_instance_t {
     void                      *instance;      /* Z_guest_instance_t */
     ngx_uint_t                 invocations;
     ngx_http_wasm_subreq_t    *subreq;        /* subrequests, or NULL */
+    ngx_http_wasm_co_t        *co;            /* a time-sliced call, or NULL */
+    long long                  fuel_total;    /* the call's limit; 0: none */
+    long long                  fuel_budget;   /* not granted yet */
+    ngx_uint_t                 fuel_slice;
     unsigned                   instantiated:1;
     unsigned                   yielded:1;
+    unsigned                   suspended:1;   /* waits in its time slice */
 } ngx_http_wasm_instance_t;
 
 
@@ -210,6 +232,9 @@ struct ngx_http_wasm_ctx_s {
     /* yield: re-invoke the export later */
     ngx_event_t                resume;
 
+    /* fuel used by this request's invocations of guests compiled with fuel */
+    long long                  fuel_used;
+
     /* balancer: tries so far (1-based), peers, the guest's choice or -1 */
     ngx_uint_t                 balancer_try;
     ngx_uint_t                 balancer_peers;
@@ -228,7 +253,8 @@ ngx_int_t ngx_http_wasm_prepare_cache(ngx_conf_t *cf,
 
 /* ngx_http_wasm_guest.c */
 ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
-    ngx_http_wasm_main_conf_t *wmcf, ngx_str_t *path, ngx_str_t *export);
+    ngx_http_wasm_main_conf_t *wmcf, ngx_str_t *path, ngx_str_t *export,
+    ngx_uint_t fuel);
 char *ngx_http_wasm_guest_export(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     ngx_str_t *name, uint32_t (**func)(void *));
 ngx_http_wasm_instance_t *ngx_http_wasm_instance(ngx_http_request_t *r,
@@ -260,7 +286,12 @@ extern volatile sig_atomic_t  ngx_http_wasm_in_host;
 extern volatile sig_atomic_t  ngx_http_wasm_time_up;
 
 wasm_rt_trap_t ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi,
-    ngx_http_wasm_call_e what, ngx_msec_t time_limit, uint32_t *result);
+    ngx_http_wasm_call_e what, ngx_http_wasm_limits_t *limits,
+    uint32_t *result);
+wasm_rt_trap_t ngx_http_wasm_rt_resume(ngx_http_wasm_instance_t *wi,
+    uint32_t *result);
+void ngx_http_wasm_co_free(ngx_http_wasm_instance_t *wi);
+void ngx_http_wasm_fuel_out(void *instance);
 const char *ngx_http_wasm_trap_reason(wasm_rt_trap_t trap);
 const char *ngx_http_wasm_memory_note(void);
 void ngx_http_wasm_host_enter(void);
@@ -341,6 +372,7 @@ char *ngx_http_wasm_balancer_by_wasm(ngx_conf_t *cf, ngx_command_t *cmd,
 /* ngx_http_wasm_api_subrequest.c: the capture filters, waiting */
 ngx_int_t ngx_http_wasm_subreq_init(ngx_conf_t *cf);
 ngx_uint_t ngx_http_wasm_subreq_pending(ngx_http_wasm_instance_t *wi);
+ngx_uint_t ngx_http_wasm_subreq_launched(ngx_http_wasm_instance_t *wi);
 ngx_uint_t ngx_http_wasm_subreq_own(ngx_http_request_t *r);
 /* (the subreq_* semantics: ngx_http_wasm_host_functions.h) */
 

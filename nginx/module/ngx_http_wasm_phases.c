@@ -269,12 +269,33 @@ ngx_http_wasm_resume(ngx_event_t *ev)
 }
 
 
+/*
+ * While the guest waits (yield, subrequest, time slice), a client that goes
+ * away ends the request. An event that came while reading was blocked
+ * (the close of a client that gave up during the first slice, say) is not
+ * reported again by edge-triggered epoll: look at it now.
+ */
+static void
+ngx_http_wasm_watch_client(ngx_http_request_t *r)
+{
+    ngx_event_t  *rev;
+
+    r->read_event_handler = ngx_http_test_reading;
+
+    rev = r->connection->read;
+
+    if (rev->ready && !rev->posted) {
+        ngx_post_event(rev, &ngx_posted_events);
+    }
+}
+
+
 /* server_rewrite, rewrite, access and content: the same steps */
 static ngx_int_t
 ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
 {
     ngx_int_t                  rc;
-    ngx_uint_t                 bit, pending;
+    ngx_uint_t                 bit, pending, launched;
     ngx_http_wasm_ctx_t       *ctx;
     ngx_http_wasm_handler_t   *handler;
     ngx_http_wasm_instance_t  *wi;
@@ -346,8 +367,9 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_wasm_subreq_pending(wi)) {
-        /* run before its subrequest finished: wait on */
+    if (!wi->suspended && ngx_http_wasm_subreq_pending(wi)) {
+        /* run before its subrequest finished: wait on (a call suspended in
+         * its time slice goes on meanwhile, whatever the subrequest does) */
         if (phase == NGX_HTTP_WASM_CONTENT) {
             r->main->count++;
         }
@@ -360,10 +382,16 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
         return r->header_sent ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    pending = ngx_http_wasm_subreq_pending(wi);
+    /*
+     * launched in this call: maybe done already, if the call was sliced; a
+     * suspended call resumes on the next iteration whatever its subrequest
+     * does, and is re-invoked once both are done
+     */
+    launched = ngx_http_wasm_subreq_launched(wi);
+    pending = wi->suspended ? 0 : ngx_http_wasm_subreq_pending(wi);
 
-    if (wi->yielded || pending) {
-        if (wlcf->max_invocations
+    if (wi->yielded || launched || wi->suspended) {
+        if (wlcf->max_invocations && !wi->suspended
             && ++wi->invocations >= wlcf->max_invocations)
         {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -387,7 +415,7 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
              * nginx posts this request when it is done, and the phase
              * runs again from its write_event_handler
              */
-            r->read_event_handler = ngx_http_test_reading;
+            ngx_http_wasm_watch_client(r);
 
             if (phase == NGX_HTTP_WASM_CONTENT) {
                 r->main->count++;
@@ -409,7 +437,7 @@ ngx_http_wasm_request_phase(ngx_http_request_t *r, ngx_http_wasm_phase_e phase)
         }
 
         ngx_post_event(&ctx->resume, &ngx_posted_next_events);
-        r->read_event_handler = ngx_http_test_reading;
+        ngx_http_wasm_watch_client(r);
 
         if (phase == NGX_HTTP_WASM_CONTENT) {
             /* released by the content phase checker's finalize(NGX_DONE) */

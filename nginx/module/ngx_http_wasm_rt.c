@@ -9,6 +9,9 @@
 
 #include "ngx_http_wasm_module.h"
 
+#include <sys/mman.h>
+#include <ucontext.h>
+
 
 #define NGX_HTTP_WASM_PAGE_SIZE     65536
 #define NGX_HTTP_WASM_MAX_ELEMENTS  (1u << 20)
@@ -34,9 +37,19 @@ volatile sig_atomic_t  ngx_http_wasm_time_up;
 
 static ngx_uint_t                  ngx_http_wasm_grow_refused;
 static jmp_buf                     ngx_http_wasm_jmp_buf;
+static jmp_buf                    *ngx_http_wasm_trap_jmp    /* the call's */
+                                       = &ngx_http_wasm_jmp_buf;
+static ngx_http_wasm_instance_t   *ngx_http_wasm_running;    /* its instance */
 static WASM_RT_UNWIND_TARGET      *ngx_http_wasm_unwind_target;
 static ngx_uint_t                  ngx_http_wasm_rt_initialized;
 static ngx_http_wasm_func_type_t  *ngx_http_wasm_func_types;
+
+static void ngx_http_wasm_rt_begin(jmp_buf *target, ngx_msec_t time_limit);
+static void ngx_http_wasm_rt_end(ngx_http_wasm_instance_t *wi,
+    ngx_uint_t watchdog);
+static wasm_rt_trap_t ngx_http_wasm_co_start(ngx_http_wasm_instance_t *wi,
+    ngx_msec_t time_limit, uint32_t *result);
+static void ngx_http_wasm_co_suspend(ngx_http_wasm_co_t *co);
 static uint32_t                    ngx_http_wasm_nfunc_types;
 
 
@@ -71,8 +84,8 @@ wasm_rt_trap(wasm_rt_trap_t trap)
         abort();
     }
 
-    longjmp(ngx_http_wasm_jmp_buf, trap == WASM_RT_TRAP_NONE
-                                   ? WASM_RT_TRAP_UNREACHABLE : (int) trap);
+    longjmp(*ngx_http_wasm_trap_jmp, trap == WASM_RT_TRAP_NONE
+                                     ? WASM_RT_TRAP_UNREACHABLE : (int) trap);
 }
 
 
@@ -142,6 +155,70 @@ wasm_rt_strerror(wasm_rt_trap_t trap)
 }
 
 
+/*
+ * Fuel (wasm_fuel_limit, wasm_timeslice_fuel). A guest compiled with fuel
+ * charges its counter (in the instance: ngx_http_wasm_tune_c); the counter
+ * holds a grant, at most a time slice, and the rest of the invocation's
+ * budget stays in wi->fuel_budget. When the counter goes below zero the
+ * guest calls ngx_http_wasm_fuel_out(): with budget left the charge opens
+ * the next grant, and with time slices the call is suspended first; with
+ * none left the invocation has used its limit.
+ */
+static void
+ngx_http_wasm_fuel_grant(ngx_http_wasm_instance_t *wi, long long *counter)
+{
+    long long  give;
+
+    give = wi->fuel_slice ? ngx_min((long long) wi->fuel_slice,
+                                    wi->fuel_budget)
+                          : wi->fuel_budget;
+
+    wi->fuel_budget -= give;
+    *counter = give;
+}
+
+
+void
+ngx_http_wasm_fuel_out(void *instance)
+{
+    long long                 *counter;
+    ngx_http_wasm_instance_t  *wi;
+
+    wi = ngx_http_wasm_running;
+    counter = wi->handler->guest->fuel_counter(instance);
+
+    if (wi->fuel_budget == 0) {
+        ngx_snprintf(ngx_http_wasm_trap_msg,
+                     sizeof(ngx_http_wasm_trap_msg) - 1,
+                     "fuel exhausted: the invocation used more than its "
+                     "wasm_fuel_limit of %L units (one per function call "
+                     "and loop iteration)%Z", wi->fuel_total);
+
+        wasm_rt_trap((wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST);
+    }
+
+    /* the charge that got here is the first unit of the next grant */
+    ngx_http_wasm_fuel_grant(wi, counter);
+    (*counter)--;
+
+    if (wi->co) {
+        ngx_http_wasm_co_suspend(wi->co);
+    }
+}
+
+
+/* fuel the invocation used so far: what was granted, less what is left */
+static long long
+ngx_http_wasm_fuel_used(ngx_http_wasm_instance_t *wi)
+{
+    long long  left;
+
+    left = *wi->handler->guest->fuel_counter(wi->instance);
+
+    return wi->fuel_total - wi->fuel_budget - ngx_max(left, 0);
+}
+
+
 const char *
 ngx_http_wasm_trap_reason(wasm_rt_trap_t trap)
 {
@@ -185,14 +262,19 @@ ngx_http_wasm_memory_note(void)
 
 
 /*
- * Run a guest's instantiation or its handler export under a trap guard and
- * the watchdog. Returns WASM_RT_TRAP_NONE or the trap that ended the call.
+ * Call the guest (instantiate it, or call its handler export) with a trap
+ * target, the call-depth budget of its stack, its fuel, and the watchdog.
+ * Returns WASM_RT_TRAP_NONE, the trap that ended the call, or
+ * NGX_HTTP_WASM_SUSPENDED: the call used a time slice and waits, on its own
+ * stack, for ngx_http_wasm_rt_resume().
  */
 wasm_rt_trap_t
 ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi, ngx_http_wasm_call_e what,
-    ngx_msec_t time_limit, uint32_t *result)
+    ngx_http_wasm_limits_t *limits, uint32_t *result)
 {
-    int  code;
+    int                    code;
+    long long             *fuel;
+    ngx_http_wasm_guest_t *guest;
 
     if (ngx_http_wasm_in_guest) {
         ngx_cpystrn(ngx_http_wasm_trap_msg,
@@ -201,45 +283,358 @@ ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi, ngx_http_wasm_call_e what,
         return (wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST;
     }
 
-    ngx_http_wasm_in_host = 0;
-    ngx_http_wasm_time_up = 0;
-    ngx_http_wasm_grow_refused = 0;
+    guest = wi->handler->guest;
+    *result = 0;
+
+    /*
+     * a guest compiled with fuel: the export's call gets the limit and the
+     * slices, instantiation is not counted
+     */
+    fuel = guest->fuel ? guest->fuel_counter(wi->instance) : NULL;
+    wi->fuel_total = 0;
+
+    if (fuel) {
+        if (what == NGX_HTTP_WASM_CALL_EXPORT) {
+            wi->fuel_total = limits->fuel ? (long long) limits->fuel
+                                          : LLONG_MAX;
+            wi->fuel_budget = wi->fuel_total;
+            wi->fuel_slice = limits->slice;
+            ngx_http_wasm_fuel_grant(wi, fuel);
+
+        } else {
+            *fuel = LLONG_MAX;
+        }
+    }
+
     /* the generated code traps past NGX_HTTP_WASM_MAX_CALL_DEPTH: start
      * where this guest's max_depth nested calls reach it */
-    wasm_rt_call_stack_depth = NGX_HTTP_WASM_MAX_CALL_DEPTH
-                               - wi->handler->guest->max_depth;
-    *result = 0;
+    wasm_rt_call_stack_depth = NGX_HTTP_WASM_MAX_CALL_DEPTH - guest->max_depth;
+
+    if (fuel && limits->slice && what == NGX_HTTP_WASM_CALL_EXPORT) {
+        return ngx_http_wasm_co_start(wi, limits->time, result);
+    }
+
+    ngx_http_wasm_running = wi;
+    ngx_http_wasm_rt_begin(&ngx_http_wasm_jmp_buf, limits->time);
 
     code = setjmp(ngx_http_wasm_jmp_buf);
 
     if (code == 0) {
-        ngx_http_wasm_unwind_target = &ngx_http_wasm_jmp_buf;
         ngx_http_wasm_in_guest = 1;
 
-        if (time_limit) {
-            ngx_http_wasm_watchdog_arm(time_limit);
-        }
-
         if (what == NGX_HTTP_WASM_CALL_INSTANTIATE) {
-            wi->handler->guest->instantiate(wi->instance, wi);
+            guest->instantiate(wi->instance, wi);
 
         } else {
             *result = wi->handler->func(wi->instance);
         }
     }
 
-    ngx_http_wasm_in_guest = 0;
+    ngx_http_wasm_rt_end(ngx_http_wasm_running, limits->time != 0);
+
+    return (wasm_rt_trap_t) code;
+}
+
+
+/* the runtime's per-call state, before a call (or a slice) runs */
+static void
+ngx_http_wasm_rt_begin(jmp_buf *target, ngx_msec_t time_limit)
+{
+    ngx_http_wasm_in_host = 0;
+    ngx_http_wasm_time_up = 0;
+    ngx_http_wasm_grow_refused = 0;
+    ngx_http_wasm_trap_jmp = target;
+    ngx_http_wasm_unwind_target = target;
 
     if (time_limit) {
+        ngx_http_wasm_watchdog_arm(time_limit);
+    }
+}
+
+
+/* ... and after it (done or suspended): the fuel it used counts when done */
+static void
+ngx_http_wasm_rt_end(ngx_http_wasm_instance_t *wi, ngx_uint_t watchdog)
+{
+    ngx_http_wasm_in_guest = 0;
+
+    if (watchdog) {
         ngx_http_wasm_watchdog_disarm();
+    }
+
+    if (wi->fuel_total && !wi->suspended && wi->ctx) {
+        wi->ctx->fuel_used += ngx_http_wasm_fuel_used(wi);
     }
 
     ngx_http_wasm_in_host = 0;
     ngx_http_wasm_time_up = 0;
     wasm_rt_call_stack_depth = 0;
     ngx_http_wasm_unwind_target = NULL;
+    ngx_http_wasm_trap_jmp = &ngx_http_wasm_jmp_buf;
+    ngx_http_wasm_running = NULL;
+}
+
+
+/*
+ * Time slices (wasm_timeslice_fuel): the call runs on a stack of its own
+ * (a coroutine, ucontext), so that it can stop in the middle, after a slice
+ * of fuel, and let the worker serve other connections; the phase handler
+ * resumes it on a later event-loop iteration. What wasm-rt keeps in
+ * globals (the call depth; the trap target, which is the coroutine's own)
+ * is saved while it waits. Only guest code suspends (at a fuel charge), never
+ * a host function, so a suspended stack holds guest frames alone and a
+ * request that ends meanwhile just drops it. wasm_time_limit bounds the
+ * running time summed over the slices.
+ */
+
+#define NGX_HTTP_WASM_CO_STACK   (2 * 1024 * 1024)   /* guest budget x 2 */
+#define NGX_HTTP_WASM_CO_GUARD   (64 * 1024)
+#define NGX_HTTP_WASM_CO_CACHED  16
+
+struct ngx_http_wasm_co_s {
+    ucontext_t                 guest;
+    ucontext_t                 host;
+    u_char                    *stack;        /* the mapping: guard, stack */
+    jmp_buf                    jmp;          /* traps, on this stack */
+    ngx_http_wasm_instance_t  *wi;
+    uint32_t                   depth;        /* call depth while waiting */
+    uint32_t                   result;
+    int                        code;
+    ngx_msec_t                 time_limit;
+    uint64_t                   ran;          /* running time so far, µs */
+    unsigned                   done:1;
+};
+
+static ngx_http_wasm_co_t  *ngx_http_wasm_co_current;
+static u_char              *ngx_http_wasm_co_stacks[NGX_HTTP_WASM_CO_CACHED];
+static ngx_uint_t           ngx_http_wasm_co_nstacks;
+
+
+static u_char *
+ngx_http_wasm_co_stack_get(void)
+{
+    u_char  *p;
+
+    if (ngx_http_wasm_co_nstacks) {
+        return ngx_http_wasm_co_stacks[--ngx_http_wasm_co_nstacks];
+    }
+
+    p = mmap(NULL, NGX_HTTP_WASM_CO_GUARD + NGX_HTTP_WASM_CO_STACK,
+             PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE,
+             -1, 0);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+
+    /* an overflow faults instead of writing past the stack */
+    if (mprotect(p, NGX_HTTP_WASM_CO_GUARD, PROT_NONE) != 0) {
+        munmap(p, NGX_HTTP_WASM_CO_GUARD + NGX_HTTP_WASM_CO_STACK);
+        return NULL;
+    }
+
+    return p;
+}
+
+
+static void
+ngx_http_wasm_co_stack_put(u_char *p)
+{
+    if (ngx_http_wasm_co_nstacks < NGX_HTTP_WASM_CO_CACHED) {
+        ngx_http_wasm_co_stacks[ngx_http_wasm_co_nstacks++] = p;
+        return;
+    }
+
+    munmap(p, NGX_HTTP_WASM_CO_GUARD + NGX_HTTP_WASM_CO_STACK);
+}
+
+
+static uint64_t
+ngx_http_wasm_co_now(void)
+{
+    struct timespec  ts;
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (uint64_t) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+
+/* the coroutine's body: the export's call with its trap target */
+static void
+ngx_http_wasm_co_main(void)
+{
+    int                  code;
+    ngx_http_wasm_co_t  *co;
+
+    /* no local lives across setjmp: a trap's longjmp would clobber it */
+    code = setjmp(ngx_http_wasm_co_current->jmp);
+
+    if (code == 0) {
+        ngx_http_wasm_in_guest = 1;
+        co = ngx_http_wasm_co_current;
+        co->result = co->wi->handler->func(co->wi->instance);
+    }
+
+    co = ngx_http_wasm_co_current;
+    co->code = code;
+    co->done = 1;
+    ngx_http_wasm_in_guest = 0;
+
+    /* never resumed: its stack goes back to the cache */
+    (void) swapcontext(&co->guest, &co->host);
+}
+
+
+/* run the coroutine until it is done or suspends again */
+static wasm_rt_trap_t
+ngx_http_wasm_co_run(ngx_http_wasm_co_t *co, uint32_t *result)
+{
+    int                        code;
+    uint64_t                   start;
+    ngx_msec_t                 left;
+    ngx_http_wasm_instance_t  *wi;
+
+    wi = co->wi;
+
+    left = 0;
+    if (co->time_limit) {
+        if (co->ran >= (uint64_t) co->time_limit * 1000) {
+            /* its slices have run for the whole wasm_time_limit */
+            if (wi->fuel_total && wi->ctx) {
+                wi->ctx->fuel_used += ngx_http_wasm_fuel_used(wi);
+            }
+
+            wasm_rt_call_stack_depth = 0;
+            ngx_http_wasm_co_free(wi);
+
+            return (wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_TIME_LIMIT;
+        }
+
+        /* what is left of it, rounded up */
+        left = ((uint64_t) co->time_limit * 1000 - co->ran + 999) / 1000;
+    }
+
+    wi->suspended = 0;
+
+    ngx_http_wasm_co_current = co;
+    ngx_http_wasm_running = wi;
+    ngx_http_wasm_rt_begin(&co->jmp, left);
+
+    start = ngx_http_wasm_co_now();
+
+    if (swapcontext(&co->host, &co->guest) != 0) {
+        co->code = NGX_HTTP_WASM_TRAP_HOST;
+        co->done = 1;
+    }
+
+    co->ran += ngx_http_wasm_co_now() - start;
+    ngx_http_wasm_co_current = NULL;
+
+    if (!co->done) {
+        /* suspended at a fuel charge: keep what wasm-rt has in globals */
+        co->depth = wasm_rt_call_stack_depth;
+        wi->suspended = 1;
+        ngx_http_wasm_rt_end(wi, left != 0);
+
+        return (wasm_rt_trap_t) NGX_HTTP_WASM_SUSPENDED;
+    }
+
+    *result = co->result;
+    code = co->code;
+    ngx_http_wasm_rt_end(wi, left != 0);
+    ngx_http_wasm_co_free(wi);
 
     return (wasm_rt_trap_t) code;
+}
+
+
+static wasm_rt_trap_t
+ngx_http_wasm_co_start(ngx_http_wasm_instance_t *wi, ngx_msec_t time_limit,
+    uint32_t *result)
+{
+    ngx_http_wasm_co_t  *co;
+
+    co = ngx_calloc(sizeof(ngx_http_wasm_co_t), ngx_cycle->log);
+    if (co == NULL) {
+        goto failed;
+    }
+
+    co->stack = ngx_http_wasm_co_stack_get();
+    if (co->stack == NULL) {
+        ngx_free(co);
+        goto failed;
+    }
+
+    if (getcontext(&co->guest) != 0) {
+        ngx_http_wasm_co_stack_put(co->stack);
+        ngx_free(co);
+        goto failed;
+    }
+
+    co->guest.uc_stack.ss_sp = co->stack + NGX_HTTP_WASM_CO_GUARD;
+    co->guest.uc_stack.ss_size = NGX_HTTP_WASM_CO_STACK;
+    co->guest.uc_link = NULL;
+    makecontext(&co->guest, ngx_http_wasm_co_main, 0);
+
+    co->wi = wi;
+    co->time_limit = time_limit;
+    wi->co = co;
+
+    return ngx_http_wasm_co_run(co, result);
+
+failed:
+
+    ngx_cpystrn(ngx_http_wasm_trap_msg,
+                (u_char *) "no memory for the stack of a time-sliced call",
+                sizeof(ngx_http_wasm_trap_msg));
+    wasm_rt_call_stack_depth = 0;
+
+    return (wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST;
+}
+
+
+/* the next slice of a call that ngx_http_wasm_rt_call() left suspended */
+wasm_rt_trap_t
+ngx_http_wasm_rt_resume(ngx_http_wasm_instance_t *wi, uint32_t *result)
+{
+    if (ngx_http_wasm_in_guest) {
+        ngx_cpystrn(ngx_http_wasm_trap_msg,
+                    (u_char *) "a guest call is already running",
+                    sizeof(ngx_http_wasm_trap_msg));
+        return (wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST;
+    }
+
+    wasm_rt_call_stack_depth = wi->co->depth;
+
+    return ngx_http_wasm_co_run(wi->co, result);
+}
+
+
+/* on the coroutine's stack, from ngx_http_wasm_fuel_out(): wait */
+static void
+ngx_http_wasm_co_suspend(ngx_http_wasm_co_t *co)
+{
+    ngx_http_wasm_in_guest = 0;
+
+    (void) swapcontext(&co->guest, &co->host);
+
+    /* resumed: ngx_http_wasm_co_run() made this call the running one */
+    ngx_http_wasm_in_guest = 1;
+}
+
+
+/* done, or dropped with its request: the stack goes back, unwound or not */
+void
+ngx_http_wasm_co_free(ngx_http_wasm_instance_t *wi)
+{
+    if (wi->co == NULL) {
+        return;
+    }
+
+    ngx_http_wasm_co_stack_put(wi->co->stack);
+    ngx_free(wi->co);
+    wi->co = NULL;
+    wi->suspended = 0;
 }
 
 

@@ -146,7 +146,7 @@ describe("ngxwasm install", () => {
     const cases: [string[], RegExp][] = [
       [["--directive", "wasm_cache_path cache"], /wasm_cache_path is not allowed in a location block on the nginx host \(contexts: http\)/],
       [["--directive", "wasm_shm_zone dict 1m"], /wasm_shm_zone is not allowed in a location block on the nginx host \(contexts: http\)/],
-      [["--directive", "wasm_fuel_limit 1000"], /the nginx host has no directive wasm_fuel_limit \(its wasm_ directives: wasm_request_body_buffer_size, wasm_subrequest_buffer_size, wasm_body_filter_file_chunk_size, wasm_time_limit, /],
+      [["--directive", "wasm_socket_timeout 1s"], /the nginx host has no directive wasm_socket_timeout \(its wasm_ directives: wasm_request_body_buffer_size, wasm_subrequest_buffer_size, wasm_body_filter_file_chunk_size, wasm_fuel_limit, wasm_timeslice_fuel, wasm_time_limit, /],
       [["--directive", "content_by_wasm wasm/other.wasm on_content"], /content_by_wasm is already written for --phase content/],
       [["--directive", "ssl_certificate_by_wasm wasm/other.wasm on_certificate"], /ssl_certificate_by_wasm is not allowed in a location block \(contexts: http, server\)/],
       [["--directive", "access_by_wasm wasm/other.wasm on_access", "--host", "ngx_wasm"], /the ngx_wasm host does not run phase access/],
@@ -157,7 +157,7 @@ describe("ngxwasm install", () => {
       expect(r.stderr).toMatch(message);
       expect(existsSync(tree)).toBe(false);
     }
-    const ok = await runCli(["install", wasm, "--tree", tree, "--directive", "wasm_time_limit 50ms", "--directive", "log_by_wasm wasm/other.wasm on_log"]);
+    const ok = await runCli(["install", wasm, "--tree", tree, "--directive", "wasm_time_limit 50ms", "--directive", "wasm_fuel_limit 1000", "--directive", "log_by_wasm wasm/other.wasm on_log"]);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
   });
