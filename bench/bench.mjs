@@ -20,9 +20,14 @@
 //   json   200 objects {id, name, value} built, encoded, decoded, `value`
 //          summed, the sum answered ("60300\n"): Lua with cjson, njs with
 //          JSON, wasm bench/guests/json-roundtrip (SDK writer + its own parser)
+//   upper and json also run with wasm_fuel_limit (same guest, compiled with
+//   fuel charges): the cost of fuel.
 // Every target's body is checked once, before timing, against the others.
 // Latency: an open-loop client (below) at BENCH_RATE req/s against the four
-// hello targets, p50/p99 measured from each request's scheduled start.
+// hello targets, p50/p99 measured from each request's scheduled start. Then
+// the same client on the hello guest while another requests a guest that
+// computes ~200 ms (bench/guests/compute) back to back, run to completion
+// and with wasm_timeslice_fuel.
 // Memory and start-up: worker VmRSS of plain nginx, nginx + the module, and
 // nginx + the module with 20 distinct guests loaded (each requested); `nginx -t`
 // with 10 cached guests; the hello guest's size; a warm `ngxwasm build`.
@@ -54,6 +59,8 @@ const LAT_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 5);
 const DISTINCT = 20;     // guests loaded for the RSS figure
 const CACHED = 10;       // guests in the timed `nginx -t`
 const UPPER_BYTES = 100 * 1024;
+const SLICE = 100000;              // wasm_timeslice_fuel of /compute/sliced
+const LONG_MS = 200;               // how long the long request computes
 const JSON_SUM = "60300\n";   // 3 * (1 + ... + 200)
 
 const die = (msg) => { console.error(`bench: ${msg}`); process.exit(1); };
@@ -70,7 +77,7 @@ try { execFileSync("wrk", ["--version"], { stdio: "ignore" }); } catch (e) { if 
 
 // ------------------------------------------------------------ guests
 
-/** Builds the bench guests with the CLI (one process): json-roundtrip and DISTINCT hello variants. */
+/** Builds the bench guests with the CLI (one process): json-roundtrip, compute and DISTINCT hello variants. */
 function buildGuests() {
   const src = join(OUT, "distinct-src");
   rmSync(src, { recursive: true, force: true });
@@ -86,7 +93,7 @@ function buildGuests() {
       `export function on_content(): i32 {\n  return handle((): void => {\n    Response.say("hello from guest ${i}");\n  });\n}\n`);
     dirs.push(dir);
   }
-  execFileSync("node", [join(ROOT, "bin/ngxwasm.js"), "build", join(ROOT, "bench/guests/json-roundtrip"), ...dirs,
+  execFileSync("node", [join(ROOT, "bin/ngxwasm.js"), "build", join(ROOT, "bench/guests/json-roundtrip"), join(ROOT, "bench/guests/compute"), ...dirs,
     "--out-dir", GUESTS], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
@@ -221,11 +228,13 @@ const WORKLOADS = [
     { id: "lua", label: "Lua body_filter_by_lua", path: "/upper/lua" },
     { id: "njs", label: "njs js_body_filter", path: "/upper/njs" },
     { id: "wasm", label: "wasm guests/uppercase", path: "/upper/wasm" },
+    { id: "wasm_fuel", label: "  same, wasm_fuel_limit", path: "/upper/fuel" },
   ] },
   { id: "json", title: "json 200 objects", anchors: ["lua", "njs"], targets: [
     { id: "lua", label: "Lua cjson", path: "/json/lua" },
     { id: "njs", label: "njs JSON", path: "/json/njs" },
     { id: "wasm", label: "wasm json-roundtrip", path: "/json/wasm" },
+    { id: "wasm_fuel", label: "  same, wasm_fuel_limit", path: "/json/fuel" },
   ] },
 ];
 
@@ -233,6 +242,7 @@ function mainServer(prefix) {
   const hello = join(ROOT, "build/guests/hello.wasm");
   const upper = join(ROOT, "build/guests/uppercase.wasm");
   const json = join(GUESTS, "json-roundtrip.wasm");
+  const compute = join(GUESTS, "compute.wasm");
   const file = join(prefix, "upper.txt");
   return `
         location = /__up { return 204; }
@@ -260,6 +270,13 @@ function mainServer(prefix) {
             header_filter_by_wasm ${upper} on_header;
             body_filter_by_wasm ${upper} on_body;
         }
+        location = /upper/fuel {
+            alias ${file};
+            wasm_body_filter_file_chunk_size 32k;
+            wasm_fuel_limit 1000000000;
+            header_filter_by_wasm ${upper} on_header;
+            body_filter_by_wasm ${upper} on_body;
+        }
 
         location = /json/lua {
             content_by_lua_block {
@@ -273,7 +290,12 @@ function mainServer(prefix) {
             }
         }
         location = /json/njs  { js_content handlers.json; }
-        location = /json/wasm { content_by_wasm ${json} on_content; }`;
+        location = /json/wasm { content_by_wasm ${json} on_content; }
+        location = /json/fuel { wasm_fuel_limit 1000000000; content_by_wasm ${json} on_content; }
+
+        # a long request beside hello: run to completion, or in time slices
+        location = /compute/plain  { wasm_time_limit 10s; content_by_wasm ${compute} on_content; }
+        location = /compute/sliced { wasm_time_limit 10s; wasm_timeslice_fuel ${SLICE}; content_by_wasm ${compute} on_content; }`;
 }
 
 /** 100 KiB of lower-case ASCII text, in lines. */
@@ -316,8 +338,8 @@ function table(rows, header) {
 
 /** Bars: each target's req/s relative to Lua (= 1), per workload; hand-written SVG. */
 function chartSvg(results, title) {
-  const colors = { nginx: "#888888", lua: "#2c7bb6", njs: "#fdae61", wasm: "#d7191c" };
-  const names = { nginx: "nginx native", lua: "Lua (LuaJIT)", njs: "njs", wasm: "ngxwasm" };
+  const colors = { nginx: "#888888", lua: "#2c7bb6", njs: "#fdae61", wasm: "#d7191c", wasm_fuel: "#f4a3a5" };
+  const names = { nginx: "nginx native", lua: "Lua (LuaJIT)", njs: "njs", wasm: "ngxwasm", wasm_fuel: "ngxwasm + fuel" };
   const groups = WORKLOADS.map((w) => ({ w, bars: w.targets.map((t) => ({ id: t.id, v: results[w.id][t.id].median / results[w.id].lua.median })) }));
   const max = Math.max(1, ...groups.flatMap((g) => g.bars.map((b) => b.v)));
   const W = 760, H = 400, left = 60, top = 50, bottom = 60, plotH = H - top - bottom, groupW = (W - left - 20) / groups.length, barW = 34;
@@ -349,7 +371,7 @@ function chartSvg(results, title) {
 async function main() {
   mkdirSync(OUT, { recursive: true });
   mkdirSync(CACHE, { recursive: true });
-  console.log("building the bench guests (json-roundtrip, 20 distinct hello variants) into build/bench-guests/");
+  console.log("building the bench guests (json-roundtrip, compute, 20 distinct hello variants) into build/bench-guests/");
   buildGuests();
 
   const results = { date: new Date().toISOString(), machine: machine(),
@@ -382,7 +404,7 @@ async function main() {
       }
     }
   }
-  console.log(`bodies checked: hello ${expect.hello.length} B x4, upper ${expect.upper.length} B x3 (same bytes), json "${JSON_SUM.trim()}" x3`);
+  console.log(`bodies checked: hello ${expect.hello.length} B x4, upper ${expect.upper.length} B x4 (same bytes), json "${JSON_SUM.trim()}" x4`);
 
   // ---- throughput, interleaved rounds
   const all = WORKLOADS.flatMap((w) => w.targets.map((t) => ({ w, t })));
@@ -412,6 +434,22 @@ async function main() {
   // ---- latency at a fixed rate (hello targets)
   results.latency = {};
   for (const t of WORKLOADS[0].targets) results.latency[t.id] = { label: t.label, path: t.path, ...(await fixedRate(port, t.path, RATE, LAT_SECONDS)) };
+
+  // ---- hello's latency beside a ~200 ms guest call, with and without time slices
+  const probeN = 20_000_000;
+  const t0 = performance.now();
+  await get(port, `/compute/plain?n=${probeN}`);
+  const longN = Math.round((probeN * LONG_MS) / Math.max(1, performance.now() - t0));
+  results.timeslice = { slice_fuel: SLICE, long_ms: LONG_MS, long_n: longN,
+    what: `p50/p99 of /hello/wasm at ${RATE} req/s while one client requests a guest computing ~${LONG_MS} ms (n=${longN}) back to back, run to completion or with wasm_timeslice_fuel ${SLICE}` };
+  for (const mode of ["plain", "sliced"]) {
+    let stop = false, longs = 0;
+    const hammer = (async () => { while (!stop) { const r = await get(port, `/compute/${mode}?n=${longN}`); if (r.status !== 200) die(`/compute/${mode}: ${r.status}`); longs++; } })();
+    const lat = await fixedRate(port, "/hello/wasm", RATE, LAT_SECONDS);
+    stop = true;
+    await hammer;
+    results.timeslice[mode] = { ...lat, long_requests: longs };
+  }
   main.stop();
   await sleep(300);
 
@@ -504,17 +542,27 @@ async function main() {
   const lat = table(lrows, ["latency", `at ${fmt(RATE)} req/s for ${LAT_SECONDS} s`, "p50 ms", "p99 ms", "max ms", "failed"]);
   console.log(`\n${lat}`);
   const ok = (v, goal) => (v <= goal ? "ok" : "over");
+  const ts = results.timeslice;
+  const trows = ["plain", "sliced"].map((mode) => [mode === "plain" ? "run to completion" : `wasm_timeslice_fuel ${fmt(SLICE)}`,
+    ts[mode].p50_ms.toFixed(2), ts[mode].p99_ms.toFixed(2), ts[mode].max_ms.toFixed(2), String(ts[mode].long_requests), ts[mode].errors ? String(ts[mode].errors) : "0"]);
+  const slices = table(trows, [`hello at ${fmt(RATE)} req/s beside a ${LONG_MS} ms guest`, "p50 ms", "p99 ms", "max ms", "long done", "failed"]);
+  console.log(`\n${slices}`);
+  const overhead = (w) => 1 - throughput[w].wasm_fuel.median / throughput[w].wasm.median;
+  results.fuel_overhead = { upper: overhead("upper"), json: overhead("json"), goal: 0.1,
+    what: "1 - req/s with wasm_fuel_limit / req/s without, same guest, medians of the interleaved rounds" };
   const mrows = [
     ["per-request", "hello guest - return 200 (1/req_s, median of rounds)", `${results.per_request_us.value.toFixed(2)} µs`, "≤ 1 µs (set-up alone)", ""],
     ["memory", `worker RSS: plain nginx / + module / + ${DISTINCT} guests`, `${fmt(rss.plain)} / ${fmt(rss.module)} / ${fmt(rss[`module_${DISTINCT}_guests`])} KiB`, "", ""],
     ["memory", `+${DISTINCT} guests vs plain nginx`, `+${fmt(results.memory.delta_kib / 1024, 1)} MiB`, "≤ +10 MiB", ok(results.memory.delta_kib, results.memory.goal_kib)],
     ["start-up", `nginx -t, ${CACHED} cached guests (no guest)`, `${results.startup.nginx_t_s.toFixed(3)} s (${results.startup.nginx_t_no_guests_s.toFixed(3)} s)`, "≤ 0.2 s", ok(results.startup.nginx_t_s, 0.2)],
+    ["fuel", "cost of wasm_fuel_limit: upper / json", `${(results.fuel_overhead.upper * 100).toFixed(1)} % / ${(results.fuel_overhead.json * 100).toFixed(1)} %`, "≤ 10 %",
+      ok(Math.max(results.fuel_overhead.upper, results.fuel_overhead.json), 0.1)],
     ["size", "build/guests/hello.wasm", `${fmt(hello)} B`, "≤ 3 KiB", ok(hello, 3072)],
     ["build", "warm `ngxwasm build guests/hello`", `${results.build.warm_s.toFixed(2)} s`, "≤ 1.5 s", ok(results.build.warm_s, 1.5)],
   ];
   const mem = table(mrows, ["figure", "what", "value", "goal", ""]);
   console.log(`\n${mem}`);
-  results.text = { throughput: tput, latency: lat, other: mem };
+  results.text = { throughput: tput, latency: lat, timeslice: slices, other: mem };
 
   writeFileSync(join(OUT, "results.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(join(OUT, "chart.svg"), chartSvg(throughput, `make bench, ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}`));
