@@ -36,9 +36,9 @@ there is refused unless --force.
 Exit code: 0 created, 2 usage error (a non-empty directory, a bad --from).
 
 Examples:
-  $ mkdir hello && cd hello && npm init -y && npm i -D ngxwasm && npx ngxwasm init
-  $ npx ngxwasm init my-guests && cd my-guests && npm install && npm run build && npm test
-  $ ngxwasm init /tmp/try --from ./ngxwasm-0.1.0.tgz`,
+  $ ngxwasm init my-guests && cd my-guests && npm install && npm run build && npm test
+  $ ngxwasm init /tmp/try --from ./ngxwasm-0.1.0.tgz
+  $ mkdir hello && cd hello && npm init -y && npm i -D ngxwasm && npx ngxwasm init`,
     )
     .action(async (dir: string | undefined, options: InitOptions) => finish(await runInit(dir, options)));
 }

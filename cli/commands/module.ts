@@ -73,9 +73,9 @@ Prints the load_module line. Needs nothing from the ngxwasm repository.
 Exit code: 0 built, 1 something missing or the build failed, 2 usage error.
 
 Examples:
-  $ npx ngxwasm module build                       # → build/module/ngx_http_wasm_module.so
-  $ npx ngxwasm module build --out /etc/nginx/modules-wasm --work /var/tmp/ngxwasm-nginx
-  $ npx ngxwasm module check                       # only the checks`,
+  $ ngxwasm module build                       # → build/module/ngx_http_wasm_module.so
+  $ ngxwasm module build --out /etc/nginx/modules-wasm --work /var/tmp/ngxwasm-nginx
+  $ ngxwasm module check                       # only the checks`,
     )
     .action(async (options: ModuleCommandOptions) => finish(await runModuleBuild(options)));
   module
@@ -90,8 +90,8 @@ package that fixes it, then the apt-get line.
 Exit code: 0 all there, 1 something missing.
 
 Examples:
-  $ npx ngxwasm module check
-  $ npx ngxwasm module check --any-version`,
+  $ ngxwasm module check                       # before ngxwasm module build
+  $ ngxwasm module check --any-version         # an nginx other than 1.22`,
     )
     .action(async (options: { anyVersion?: boolean }) => finish(await runModuleCheck(options)));
 }
