@@ -12,6 +12,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../host-abi/generate.js";
+import { NGINX_BIN } from "../../testing/nginx.js";
 
 const ROOT = projectRoot();
 const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund"];
@@ -163,7 +164,7 @@ describe("the npm package, installed outside the repository", () => {
     expect(text).toContain(`load_module ${so};`);
     expect(text).toContain(`content_by_wasm ${join(app, "build", "hello.wasm")} on_content;`);
     // nginx -t loads the module and compiles the guest (wasm2c + cc)
-    const nginxT = await run("nginx", ["-t", "-p", `${join(app, "build")}/`, "-c", "nginx.conf", "-e", "error.log"], app);
+    const nginxT = await run(NGINX_BIN, ["-t", "-p", `${join(app, "build")}/`, "-c", "nginx.conf", "-e", "error.log"], app);
     expect(nginxT.code, nginxT.stderr).toBe(0);
 
     // serveGuests from the installed ngxwasm/testing: real nginx on a free port
