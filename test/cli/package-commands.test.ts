@@ -210,6 +210,22 @@ describe("ngxwasm module check", () => {
   });
 });
 
+describe("ngxwasm module build without a C compiler", () => {
+  it("builds nothing and names gcc and make", async () => {
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [join(ROOT, "bin", "ngxwasm.js"), "module", "build", "--out", join(tempDir(), "no-cc")], { env: { ...process.env, PATH: "/nonexistent" } }, (e, stdout, stderr) =>
+        resolve({ code: e ? Number(e.code) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ngxwasm module: no C compiler (cc) on the PATH: the build, and the module at nginx -t, compile C (Debian package gcc)");
+    expect(r.stderr).toContain("ngxwasm module: make is not on the PATH (Debian package make)");
+    expect(r.stderr).toMatch(/^install what is missing: (sudo )?apt-get install gcc make$/m);
+    expect(r.stderr).toMatch(/^nothing was built$/m);
+    expect(existsSync(join(tempDir(), "no-cc"))).toBe(false);
+  });
+});
+
 describe("how `ngxwasm build` resolves \"ngxwasm\"", () => {
   it("lists node_modules directories from the guest's directory up, as Node does", () => {
     expect(nodeModulesDirs("/a/b")).toEqual(["/a/b/node_modules", "/a/node_modules", "/node_modules"]);
