@@ -1,6 +1,7 @@
 # ngxwasm — every entry point a user or CI needs.
 #   make start   set up everything, build the examples, serve them on 127.0.0.1:18080
-#   make test    set up everything and run the whole test suite
+#   make test    set up everything and run the whole test suite (test/package packs the npm
+#                package and installs it under the system's temp directory: the npm registry or cache)
 #   make bench   the module against nginx's own handlers, Lua and njs: req/s, latency, memory, start-up
 #   make fuzz    libFuzzer on the nginx module's wasm reader, FUZZ_SECONDS (600)
 #   make faults  the fault campaign: fault matrix, crafted modules, long soak, under ASan too

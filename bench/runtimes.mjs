@@ -36,9 +36,9 @@ const CHUNK = 65536;
 // ---------------------------------------------------------------- guests
 
 const sdk = '"../../../../sdk"';
-const uppercase = readFileSync(join(root, "guests/uppercase/index.ts"), "utf8").replace('"../../sdk"', sdk);
+const uppercase = readFileSync(join(root, "guests/uppercase/index.ts"), "utf8").replace('"ngxwasm"', sdk);
 const sources = {
-  hello: readFileSync(join(root, "guests/hello/index.ts"), "utf8").replace('"../../sdk"', sdk),
+  hello: readFileSync(join(root, "guests/hello/index.ts"), "utf8").replace('"ngxwasm"', sdk),
   read: `import { BodyChunk } from ${sdk};\nexport function on_body(): i32 { BodyChunk.read(); return 0; }\n`,
   "read-collect": `import { BodyChunk } from ${sdk};\nexport function on_body(): i32 { BodyChunk.read(); __collect(); return 0; }\n`,
   "read-reset": `import { BodyChunk } from ${sdk};\nexport function on_body(): i32 { __reset(); BodyChunk.read(); return 0; }\n`,

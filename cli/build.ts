@@ -19,6 +19,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from "node:p
 import { projectRoot } from "../host-abi/generate.js";
 import { HOST_FUNCTIONS } from "../host-abi/tables.js";
 import { readModuleShape } from "../host/wasm-module.js";
+import { HOOKS_ENTRY, RUNTIME_HOOKS, sdkResolution } from "./sdk-resolution.js";
 
 /** The AssemblyScript runtimes a guest can be built with. */
 export type GuestRuntime = "stub" | "incremental";
@@ -74,11 +75,6 @@ function commonAncestor(paths: string[]): string {
   return first.slice(0, n).join(sep) || sep;
 }
 
-/** The compiler's internal name of a source file: its path from baseDir without extension. */
-function internalName(baseDir: string, file: string): string {
-  return relative(baseDir, file).split(sep).join("/").replace(/\.ts$/, "");
-}
-
 /** What one compilation produced: the compiler's errors, or the files it would write (path → contents). */
 interface Compiled {
   errors: string[];
@@ -87,12 +83,14 @@ interface Compiled {
 
 async function compileOne(file: string, wasmPath: string, runtime: GuestRuntime, options: BuildOptions): Promise<Compiled> {
   const root = projectRoot();
-  const hooksFile = join(root, "sdk", "runtime.ts");
-  const baseDir = commonAncestor([dirname(file), dirname(hooksFile)]);
-  const hooks = internalName(baseDir, hooksFile);
+  const baseDir = commonAncestor([dirname(file), join(root, "sdk")]);
+  // "ngxwasm" resolves from node_modules, then to this package (sdk-resolution.ts)
+  const sdk = sdkResolution(file, baseDir, root);
+  const hooks = RUNTIME_HOOKS;
   const args = [
     relative(baseDir, file),
-    relative(baseDir, hooksFile),
+    HOOKS_ENTRY,
+    ...sdk.pathArgs,
     "--baseDir", baseDir,
     "--config", join(root, "asconfig.json"),
     "--outFile", wasmPath,
@@ -124,6 +122,7 @@ async function compileOne(file: string, wasmPath: string, runtime: GuestRuntime,
     stdout: sink(() => undefined),
     stderr: sink((s) => (stderr += s)),
     writeFile: (name: string, contents: Uint8Array | string, dir: string) => void files.set(resolve(dir, name), contents),
+    readFile: sdk.readFile,
   });
   if (!error) return { errors: [], files };
   const diagnostics = stderr

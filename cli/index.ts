@@ -6,8 +6,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import * as build from "./commands/build.js";
+import * as conf from "./commands/conf.js";
+import * as init from "./commands/init.js";
 import * as inspect from "./commands/inspect.js";
 import * as install from "./commands/install.js";
+import * as moduleCommand from "./commands/module.js";
 import * as validate from "./commands/validate.js";
 import { err, UsageError } from "./format.js";
 
@@ -36,13 +39,19 @@ Examples:
   $ ngxwasm build guests/hello --out-dir build/guests
   $ ngxwasm validate build/guests/hello.wasm --export on_content --phase content
   $ ngxwasm inspect build/guests/hello.wasm
-  $ ngxwasm install build/guests/hello.wasm --tree nginx --location /hello`,
+  $ ngxwasm install build/guests/hello.wasm --tree nginx --location /hello
+  $ ngxwasm init my-guests
+  $ ngxwasm module build --out build/module
+  $ ngxwasm conf build/hello.wasm --module build/module/ngx_http_wasm_module.so --out build/nginx.conf`,
     );
   // Subcommands inherit exitOverride/showHelpAfterError when added after them.
   build.register(program, finish);
   validate.register(program, finish);
   inspect.register(program, finish);
   install.register(program, finish);
+  init.register(program, finish);
+  moduleCommand.register(program, finish);
+  conf.register(program, finish);
 
   try {
     await program.parseAsync(argv);

@@ -1,4 +1,4 @@
-// The ngxwasm AssemblyScript SDK: `import { Request, Response, handle, … } from "<path>/sdk"`.
+// The ngxwasm AssemblyScript SDK: `import { Request, Response, handle, … } from "ngxwasm"` (../index.ts).
 // Reference: sdk/README.md. Raw ABI bindings and constants live in ./raw.
 export { ABI_VERSION, LogLevel, Method, Status, SubrequestOption, Limit } from "./raw";
 export { handle } from "./handler";

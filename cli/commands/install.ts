@@ -4,11 +4,11 @@ import type { Command } from "commander";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { HOSTS, type HostName } from "../../host-abi/hosts-table.js";
-import { PHASE_NAMES, PHASES, type PhaseInfo } from "../../host-abi/tables.js";
+import { PHASE_NAMES } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
 import { directiveRefusal, hostOption, hostsHelp } from "../hosts.js";
+import { parseHandlers, renderSnippet } from "../nginx-conf.js";
 import { hostInfo, validateFile } from "../../host/validate.js";
-import { parsePhase } from "./validate.js";
 
 export interface InstallCommandOptions {
   tree: string;
@@ -18,63 +18,6 @@ export interface InstallCommandOptions {
   directive: string[];
   name?: string;
   host: HostName;
-}
-
-/** One handler of the guest: the phase it runs in and its export. */
-export interface Handler {
-  phase: PhaseInfo;
-  exportName: string;
-}
-
-/** The nginx snippet for one guest: a location block, or server-level lines for server-only phases. */
-export function renderSnippet(args: {
-  name: string;
-  handlers: Handler[];
-  location: string;
-  directives: string[];
-  source: string;
-}): string {
-  const { name, handlers, location, directives } = args;
-  const lines = [...handlers.map((h) => `${h.phase.directive} wasm/${name}.wasm ${h.exportName};`), ...directives];
-  const header = [
-    `# ${name}: written by \`ngxwasm install\` from ${args.source}; re-run it to update.`,
-    `# Included inside the server block of nginx.conf; wasm/ resolves against the nginx prefix.`,
-  ];
-  if (handlers.every((h) => h.phase.contexts.includes("location"))) {
-    return [...header, `location ${location} {`, ...lines.map((l) => `    ${l}`), "}", ""].join("\n");
-  }
-  const directiveNames = handlers.map((h) => h.phase.directive).join(", ");
-  return [...header, `# ${directiveNames}: server-level (no location block).`, ...lines, ""].join("\n");
-}
-
-/** `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers to install. */
-export function parseHandlers(phases: string[], exportOption: string | undefined): Handler[] {
-  const specs = phases.length ? phases : ["content"];
-  if (exportOption !== undefined && specs.length > 1) {
-    throw new UsageError(`--export names one handler, but ${specs.length} phases are given — write each as --phase PHASE:EXPORT`);
-  }
-  const handlers = specs.map((spec): Handler => {
-    const [phaseName, exportName] = spec.split(":", 2) as [string, string | undefined];
-    const phase = PHASES.find((p) => p.name === parsePhase(phaseName))!;
-    if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
-      throw new UsageError(
-        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
-      );
-    }
-    return { phase, exportName: exportName || exportOption || phase.export };
-  });
-  const seen = new Set<string>();
-  for (const h of handlers) {
-    if (seen.has(h.phase.name)) throw new UsageError(`phase ${h.phase.name} is given twice — one handler per phase`);
-    seen.add(h.phase.name);
-  }
-  const serverOnly = handlers.filter((h) => !h.phase.contexts.includes("location"));
-  if (serverOnly.length && serverOnly.length < handlers.length) {
-    throw new UsageError(
-      `${serverOnly.map((h) => h.phase.directive).join(", ")} is server-level and the other phases need a location — install them as two guests (--name)`,
-    );
-  }
-  return handlers;
 }
 
 export async function runInstall(file: string, options: InstallCommandOptions): Promise<number> {

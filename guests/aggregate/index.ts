@@ -9,7 +9,7 @@
 //         location /internal/orders { internal; proxy_pass http://orders; }
 //   curl 'localhost:18080/aggregate?id=7'
 //   → {"id":"7","user":{"status":200,"body":{…}},"orders":{"status":200,"body":{…}}}
-import { handle, JsonObject, Method, percentEncode, Request, Response, Stage, Subrequest } from "../../sdk";
+import { handle, JsonObject, Method, percentEncode, Request, Response, Stage, Subrequest } from "ngxwasm";
 
 const stage = new Stage();
 // Results kept across invocations (globals survive for this request).

@@ -10,7 +10,7 @@
 // "alice")), or this guest's on_register, an admin endpoint to keep private:
 //         location = /auth/register { allow 127.0.0.1; deny all; content_by_wasm auth.wasm on_register; }
 //   curl -X POST 'localhost:18080/auth/register?token=s3cret&user=alice'
-import { handle, log, Request, Response, SharedDict } from "../../sdk";
+import { handle, log, Request, Response, SharedDict } from "ngxwasm";
 
 const BEARER = "Bearer ";
 

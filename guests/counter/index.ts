@@ -6,7 +6,7 @@
 // nginx:  wasm_shm_zone guests 1m;
 //         location /counter { content_by_wasm counter.wasm on_content; }
 //   curl localhost:18080/counter/a  → {"path":"/counter/a","hits":1}, then 2, 3, …
-import { handle, JsonObject, Request, Response, SharedDict } from "../../sdk";
+import { handle, JsonObject, Request, Response, SharedDict } from "ngxwasm";
 
 function count(): void {
   const path = Request.uri();

@@ -5,7 +5,7 @@
 // nginx:  location /echo { content_by_wasm echo.wasm on_content; }
 //   curl 'localhost:18080/echo/x?a=1&tag=x&tag=y' -H 'X-Request-Id: 42'
 //   → {"method":"GET","uri":"/echo/x","query":{"a":"1","tag":["x","y"]},"headers":{"x-request-id":"42",…},"body":null}
-import { handle, JsonArray, JsonObject, Request, Response } from "../../sdk";
+import { handle, JsonArray, JsonObject, Request, Response } from "ngxwasm";
 
 /** Request headers worth echoing (lower-case, as they appear in the output). */
 const ECHOED_HEADERS: string[] = ["host", "user-agent", "accept", "content-type", "x-request-id"];

@@ -16,7 +16,7 @@
 //         location /pick { proxy_pass http://backends; proxy_http_version 1.1;
 //                          proxy_set_header Connection ""; }
 //   curl localhost:18080/pick -H 'X-Backend: b'  → "origin b"
-import { Balancer, Request } from "../../sdk";
+import { Balancer, Request } from "ngxwasm";
 
 /** `a` → 0, `b` → 1, …; digits → that index; -1 for anything else. */
 function indexOf(name: string): i32 {

@@ -13,7 +13,7 @@
 //         location /limited/ { access_by_wasm rate-limit.wasm on_access; return 200 "ok\n"; }
 //   for i in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' localhost:18080/limited/; done
 //   → 200 × 10, then 429 429 (the next window starts a new count)
-import { handle, Request, Response, SharedDict, Time, Variables } from "../../sdk";
+import { handle, Request, Response, SharedDict, Time, Variables } from "ngxwasm";
 
 /** Requests a client may make per window. */
 const LIMIT = 10;

@@ -6,7 +6,7 @@
 //
 // nginx:  location / { rewrite_by_wasm rewrite.wasm on_rewrite; proxy_pass http://backend; }
 //   curl -i localhost:18080/old/a?x=1   → 301, Location: /new/a?x=1
-import { handle, Request, Response, Time } from "../../sdk";
+import { handle, Request, Response, Time } from "ngxwasm";
 
 const OLD_PREFIX = "/old/";
 const NEW_PREFIX = "/new/";

@@ -12,7 +12,7 @@
 //             ssl_certificate_by_wasm  sni-cert.wasm on_certificate;
 //         }
 //   curl -skv --resolve a.sni.test:18443:127.0.0.1 https://a.sni.test:18443/ 2>&1 | grep subject:   → CN=a.sni.test
-import { log, Ssl, SslAlert } from "../../sdk";
+import { log, Ssl, SslAlert } from "ngxwasm";
 import { A_CERT, A_KEY, B_CERT, B_KEY } from "./certs";
 
 function known(name: string): bool {

@@ -22,7 +22,7 @@
 //     }
 // (`log_by_wasm status-metrics.wasm on_log;` at server level counts every
 // response of the server instead.)
-import { Counter, Request, Response, handle } from "../../sdk";
+import { Counter, Request, Response, handle } from "ngxwasm";
 
 const CLASSES: string[] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 

@@ -10,7 +10,7 @@
 //             header_filter_by_wasm uppercase.wasm on_header;
 //             body_filter_by_wasm   uppercase.wasm on_body;
 //         }
-import { BodyChunk, Response, Utf8 } from "../../sdk";
+import { BodyChunk, Response, Utf8 } from "ngxwasm";
 
 /** Bytes of an incomplete UTF-8 character carried over from the previous chunk. */
 let carry: ArrayBuffer = new ArrayBuffer(0);

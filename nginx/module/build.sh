@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build ngx_http_wasm_module.so for Debian's nginx (nginx-dev's source tree).
-#   bash nginx/module/build.sh <outdir>           the module (build/nginx-src)
+#   bash nginx/module/build.sh <outdir>           the module (build/nginx-src,
+#       or $NGXWASM_NGINX_SRC: `ngxwasm module build` builds outside the package)
 #   bash nginx/module/build.sh <outdir> --asan    the same module built with
 #       AddressSanitizer, in its own tree (build/nginx-src-asan), for nginx
 #       started with LD_PRELOAD=libasan.so (see nginx/module/README.md)
@@ -34,13 +35,13 @@ if [ "$asan" = 1 ]; then
   configure_flags=(--with-compat --with-http_ssl_module "--with-cc-opt=-Wextra -fsanitize=address -fno-omit-frame-pointer"
                    --with-ld-opt=-fsanitize=address "--add-dynamic-module=$here")
 else
-  src=$root/build/nginx-src
+  src=${NGXWASM_NGINX_SRC:-$root/build/nginx-src}
   configure_flags=(--with-compat --with-http_ssl_module --with-cc-opt=-Wextra "--add-dynamic-module=$here")
 fi
 
 if [ ! -x "$src/configure" ]; then
   rm -rf "$src.tmp"
-  mkdir -p "$root/build"
+  mkdir -p "$(dirname "$src")"
   cp -a /usr/share/nginx/src "$src.tmp"
   mv "$src.tmp" "$src"
 fi

@@ -2,7 +2,7 @@
 // generator, then the result. With n calibrated to ~200 ms it is the long
 // request beside which the bench measures hello's latency, with and
 // without wasm_timeslice_fuel.
-import { Request, Response, handle } from "../../../sdk";
+import { Request, Response, handle } from "ngxwasm";
 
 export function on_content(): i32 {
   return handle((): void => {

@@ -10,7 +10,7 @@
 // numbers: f64 via parseFloat of the number's text. A malformed document aborts.
 //
 // nginx:  location = /json { content_by_wasm json-roundtrip.wasm on_content; }
-import { JsonArray, JsonObject, Response, handle } from "../../../sdk";
+import { JsonArray, JsonObject, Response, handle } from "ngxwasm";
 
 const N = 200;
 

@@ -1,0 +1,96 @@
+// `ngxwasm conf`: a standalone nginx.conf (or just the location blocks) for a
+// set of built guests. Each guest's handlers are its conventionally named
+// exports (on_content → content_by_wasm, …) unless --phase names them; each is
+// validated for its phase against the nginx host, as `ngxwasm install` does,
+// and nothing is written when one has a problem.
+import { readFileSync } from "node:fs";
+import type { HostName } from "../host-abi/hosts-table.js";
+import { validateFile } from "../host/validate.js";
+import { readModuleShape } from "../host/wasm-module.js";
+import { UsageError } from "./format.js";
+import { conventionalHandlers, guestName, parseHandlers, renderGuestBlocks, renderStandaloneConf, type ConfGuest } from "./nginx-conf.js";
+
+export interface ConfOptions {
+  /** the module .so (written as an absolute path) */
+  module: string;
+  listen: string;
+  /** `NAME=PHASE[:EXPORT]`, repeatable */
+  phase: string[];
+  /** `NAME=/path`, repeatable */
+  location: string[];
+  /** `NAME=TEXT`, repeatable */
+  directive: string[];
+  /** only the location blocks, to include in a server block */
+  snippet?: boolean;
+  host: HostName;
+}
+
+/** `--phase hello=content:on_content` → { hello: ["content:on_content"] }; each NAME must be a guest. */
+function byGuest(option: string, values: string[], names: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    const name = value.slice(0, eq);
+    if (eq <= 0 || !names.includes(name)) {
+      throw new UsageError(`--${option} "${value}": write it as NAME=…, NAME one of the guests (${names.join(", ")})`);
+    }
+    map.set(name, [...(map.get(name) ?? []), value.slice(eq + 1)]);
+  }
+  return map;
+}
+
+export interface ConfResult {
+  /** the configuration text, when every guest is fine */
+  text?: string;
+  /** one line each, naming the file and what to do */
+  problems: string[];
+  guests: ConfGuest[];
+}
+
+export async function renderConf(files: string[], options: ConfOptions): Promise<ConfResult> {
+  const names = files.map(guestName);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new UsageError(`two guests are named "${duplicate}" (from their file names) — rename one file`);
+  const phases = byGuest("phase", options.phase, names);
+  const locations = byGuest("location", options.location, names);
+  const directives = byGuest("directive", options.directive, names);
+  const problems: string[] = [];
+  const guests: ConfGuest[] = [];
+  for (const [i, file] of files.entries()) {
+    const name = names[i]!;
+    const asked = phases.get(name);
+    let handlers;
+    if (asked) {
+      handlers = parseHandlers(asked, undefined);
+    } else {
+      let exportNames: string[];
+      try {
+        exportNames = readModuleShape(new Uint8Array(readFileSync(file))).exports.map((e) => e.name);
+      } catch (e) {
+        problems.push(`${file}: cannot read it as WebAssembly (${(e as Error).message}) — pass a module built with \`ngxwasm build\``);
+        continue;
+      }
+      handlers = conventionalHandlers(exportNames);
+      if (!handlers.length) {
+        problems.push(
+          `${file}: exports no conventionally named handler (on_content, on_rewrite, on_access, on_header, on_body, on_log; it exports ${exportNames.join(", ") || "nothing"}) — name its phases: --phase ${name}=content:<export>`,
+        );
+        continue;
+      }
+    }
+    const { problems: invalid } = await validateFile(file, {
+      handlers: handlers.map((h) => ({ export: h.exportName, phase: h.phase.name })),
+      host: options.host,
+    });
+    problems.push(...invalid.map((p) => p.message));
+    const location = locations.get(name)?.at(-1) ?? `/${name}`;
+    if (/[{};\s]/.test(location)) throw new UsageError(`--location ${name}=${location}: not a location (e.g. /hello)`);
+    const extra = (directives.get(name) ?? []).map((d) => d.trim()).map((d) => (/[;}]$/.test(d) ? d : `${d};`));
+    guests.push({ name, wasmPath: file, location, handlers, directives: extra });
+  }
+  if (problems.length) return { problems, guests };
+  const text = options.snippet
+    ? `# written by \`ngxwasm conf --snippet\`: include it inside a server block of an nginx that loads the module\n${renderGuestBlocks(guests, "")}\n`
+    : renderStandaloneConf({ modulePath: options.module, listen: options.listen, guests, source: `written by \`ngxwasm conf ${files.join(" ")}\`` });
+  return { text, problems, guests };
+}

@@ -1,0 +1,158 @@
+// nginx configuration for guests: the snippet `ngxwasm install` writes into
+// an nginx tree (a location block, or server-level lines), and the standalone
+// nginx.conf `ngxwasm conf` writes for a set of guests, which needs nothing
+// but the nginx on the machine and the module `ngxwasm module build` built.
+import { basename, resolve } from "node:path";
+import { PHASE_NAMES, PHASES, type PhaseInfo } from "../host-abi/tables.js";
+import { isPhase } from "../host/validate.js";
+import { UsageError } from "./format.js";
+
+/** One handler of the guest: the phase it runs in and its export. */
+export interface Handler {
+  phase: PhaseInfo;
+  exportName: string;
+}
+
+/** The nginx snippet for one guest: a location block, or server-level lines for server-only phases. */
+export function renderSnippet(args: {
+  name: string;
+  handlers: Handler[];
+  location: string;
+  directives: string[];
+  source: string;
+}): string {
+  const { name, handlers, location, directives } = args;
+  const lines = [...handlers.map((h) => `${h.phase.directive} wasm/${name}.wasm ${h.exportName};`), ...directives];
+  const header = [
+    `# ${name}: written by \`ngxwasm install\` from ${args.source}; re-run it to update.`,
+    `# Included inside the server block of nginx.conf; wasm/ resolves against the nginx prefix.`,
+  ];
+  if (handlers.every((h) => h.phase.contexts.includes("location"))) {
+    return [...header, `location ${location} {`, ...lines.map((l) => `    ${l}`), "}", ""].join("\n");
+  }
+  const directiveNames = handlers.map((h) => h.phase.directive).join(", ");
+  return [...header, `# ${directiveNames}: server-level (no location block).`, ...lines, ""].join("\n");
+}
+
+/** `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers to install. */
+export function parseHandlers(phases: string[], exportOption: string | undefined): Handler[] {
+  const specs = phases.length ? phases : ["content"];
+  if (exportOption !== undefined && specs.length > 1) {
+    throw new UsageError(`--export names one handler, but ${specs.length} phases are given — write each as --phase PHASE:EXPORT`);
+  }
+  const handlers = specs.map((spec): Handler => {
+    const [phaseName, exportName] = spec.split(":", 2) as [string, string | undefined];
+    if (!isPhase(phaseName)) throw new UsageError(`unknown phase "${phaseName}" — use one of: ${PHASE_NAMES.join(", ")}`);
+    const phase = PHASES.find((p) => p.name === phaseName)!;
+    if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
+      throw new UsageError(
+        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
+      );
+    }
+    return { phase, exportName: exportName || exportOption || phase.export };
+  });
+  const seen = new Set<string>();
+  for (const h of handlers) {
+    if (seen.has(h.phase.name)) throw new UsageError(`phase ${h.phase.name} is given twice — one handler per phase`);
+    seen.add(h.phase.name);
+  }
+  const serverOnly = handlers.filter((h) => !h.phase.contexts.includes("location"));
+  if (serverOnly.length && serverOnly.length < handlers.length) {
+    throw new UsageError(
+      `${serverOnly.map((h) => h.phase.directive).join(", ")} is server-level and the other phases need a location — install them as two guests (--name)`,
+    );
+  }
+  return handlers;
+}
+
+/** The location-level phases, in the order nginx runs them: the handlers `ngxwasm conf` finds by export name. */
+const LOCATION_PHASES = PHASES.filter((p) => p.contexts.includes("location"));
+
+/**
+ * The handlers of a guest that exports conventionally named ones (on_rewrite,
+ * on_access, on_content, on_header, on_body, on_log): one per location-level
+ * phase whose conventional export it has.
+ */
+export function conventionalHandlers(exportNames: string[]): Handler[] {
+  return LOCATION_PHASES.filter((p) => exportNames.includes(p.export)).map((phase) => ({ phase, exportName: phase.export }));
+}
+
+/** One guest of a standalone configuration. */
+export interface ConfGuest {
+  /** the name (comments; default location /<name>) */
+  name: string;
+  /** the .wasm file; written as an absolute path */
+  wasmPath: string;
+  location: string;
+  handlers: Handler[];
+  /** extra directives of its block */
+  directives?: string[];
+}
+
+export interface StandaloneConf {
+  /** the ngx_http_wasm_module.so to load (absolute path) */
+  modulePath: string;
+  /** `listen` address (default 127.0.0.1:8080) */
+  listen?: string;
+  guests: ConfGuest[];
+  /** what wrote it, for the header comment */
+  source?: string;
+}
+
+/** The location blocks (and server-level lines) of the guests, indented for a server block. */
+export function renderGuestBlocks(guests: ConfGuest[], indent = "        "): string {
+  const blocks = guests.map((g) => {
+    const lines = [...g.handlers.map((h) => `${h.phase.directive} ${resolve(g.wasmPath)} ${h.exportName};`), ...(g.directives ?? [])];
+    if (g.handlers.every((h) => h.phase.contexts.includes("location"))) {
+      return [`# ${g.name}`, `location ${g.location} {`, ...lines.map((l) => `    ${l}`), "}"];
+    }
+    return [`# ${g.name} (server-level)`, ...lines];
+  });
+  return blocks.map((b) => b.map((l) => `${indent}${l}`).join("\n")).join("\n\n");
+}
+
+/**
+ * A complete nginx.conf serving the guests: relative paths (pid, logs, temp
+ * files, the module's wasm_cache) resolve against the prefix nginx is started
+ * with (`nginx -p DIR/ -c nginx.conf -e error.log`), so it runs as any user,
+ * outside any tree of this repository.
+ */
+export function renderStandaloneConf(conf: StandaloneConf): string {
+  return `# ${conf.source ?? "written by `ngxwasm conf`"}
+# Run it with a prefix directory of your own (pid, logs, temp files and the
+# module's compiled guests go there):
+#   nginx -p "$PWD/" -c nginx.conf -e error.log              (add -g 'daemon off;' to stay in the foreground)
+# As root, nginx's workers run as its default user, who must be able to read
+# the .wasm files: add "user root;" or a user of yours below for a local test.
+load_module ${resolve(conf.modulePath)};
+
+worker_processes 1;
+pid nginx.pid;
+error_log error.log notice;
+
+events {
+    worker_connections 256;
+}
+
+http {
+    access_log access.log;
+    client_body_temp_path client_body_temp;
+    proxy_temp_path proxy_temp;
+    fastcgi_temp_path fastcgi_temp;
+    uwsgi_temp_path uwsgi_temp;
+    scgi_temp_path scgi_temp;
+    wasm_cache_path wasm_cache;
+
+    server {
+        listen ${conf.listen ?? "127.0.0.1:8080"};
+
+${renderGuestBlocks(conf.guests)}
+    }
+}
+`;
+}
+
+/** A guest name from its file: `build/hello.wasm` → `hello`. */
+export function guestName(wasmPath: string): string {
+  return basename(wasmPath).replace(/\.wasm$/, "");
+}
