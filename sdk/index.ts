@@ -14,5 +14,7 @@ export { Subrequest } from "./subrequest";
 export { BodyChunk } from "./body-filter";
 export { Balancer } from "./balancer";
 export { Ssl, SslAlert } from "./ssl";
-export { Json, JsonObject, JsonArray } from "./json";
+export { Json, JsonObject, JsonArray, JsonResult, JsonReader } from "./json";
+export { JsonValue, JsonKind } from "./json-value";
+export { JsonWriter } from "./json-writer";
 export { QueryParam, parseQuery, percentDecode, percentEncode } from "./query";
