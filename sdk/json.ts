@@ -225,14 +225,9 @@ function parseSpan(buf: ArrayBuffer, offset: i32, len: i32): JsonResult<JsonValu
   return new JsonResult<JsonValue>(true, v, "", -1);
 }
 
-function decodeValue<T>(parsed: JsonResult<JsonValue>): JsonResult<T> {
+function decodeParsed<T>(parsed: JsonResult<JsonValue>): JsonResult<T> {
   if (!parsed.ok) return new JsonResult<T>(false, instantiate<T>(), parsed.error, parsed.offset);
-  const state = new DecodeState();
-  const v = parsed.value;
-  if (!v.isObject()) state.record("$: expected an object, got " + kindName(v), v.offset);
-  const t = readInto<T>(v, "$", state);
-  if (state.error !== null) return new JsonResult<T>(false, t, state.error!, state.offset);
-  return new JsonResult<T>(true, t, "", -1);
+  return Json.decodeValue<T>(parsed.value);
 }
 
 /** JSON helpers. */
@@ -281,12 +276,21 @@ export namespace Json {
    * missing or mistyped member) give `ok == false` and `error`.
    */
   export function decode<T>(text: string): JsonResult<T> {
-    return decodeValue<T>(parse(text));
+    return decodeParsed<T>(parse(text));
   }
 
-  /** `decode` from UTF-8 bytes (`Request.body()`). */
-  export function decodeBytes<T, B>(data: B): JsonResult<T> {
-    return decodeValue<T>(parseBytes<B>(data));
+  /** `decode` from UTF-8 bytes (`Request.body()`); for a `Uint8Array`, `decodeValue<T>(Json.parseBytes(view).value)` after checking `ok`. */
+  export function decodeBytes<T>(data: ArrayBuffer): JsonResult<T> {
+    return decodeParsed<T>(parseSpan(data, 0, data.byteLength));
+  }
+
+  /** Read an already parsed object (a whole document, or a member of one) into a `T`; paths in errors start at `$` = `value`. */
+  export function decodeValue<T>(value: JsonValue): JsonResult<T> {
+    const state = new DecodeState();
+    if (!value.isObject()) state.record("$: expected an object, got " + kindName(value), value.offset);
+    const t = readInto<T>(value, "$", state);
+    if (state.error !== null) return new JsonResult<T>(false, t, state.error!, state.offset);
+    return new JsonResult<T>(true, t, "", -1);
   }
 
   /** Parse a JSON array of objects into `T`s (see `decode`). */

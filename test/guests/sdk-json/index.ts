@@ -141,7 +141,7 @@ function run(): void {
       + " has(a)=" + (v.has("a") ? "yes" : "no") + " keyAt(99)=" + Json.quote(v.keyAt(99)) + " valueAt(99)=" + (v.valueAt(99).exists() ? "yes" : "no"));
     Response.say(out.join("\n"));
   } else if (op == "typed") {
-    const r = Json.decodeBytes<User, ArrayBuffer>(body());
+    const r = Json.decodeBytes<User>(body());
     if (!r.ok) return bad(r.error);
     Response.json(Json.encode(r.value));
   } else if (op == "typed-array") {
