@@ -378,7 +378,7 @@ export class JsonObject {
   /** Add a number member (non-finite numbers become `null`, as JSON.stringify does). */
   num(name: string, value: f64): JsonObject {
     this.key(name);
-    this.text += isFinite(value) ? value.toString() : "null";
+    this.text += new JsonWriter().num(value).toString();   // JavaScript's shortest form; non-finite → null
     return this;
   }
 

@@ -247,7 +247,7 @@ export class JsonParser {
         if (p == 0) return escaped;
       } else if (c < 0x20) {
         this.p = p;
-        this.fail("control character U+00" + (c < 16 ? "0" : "") + c.toString(16).toUpperCase() + " in a string (escape it)");
+        this.fail("control character U+00" + String.fromCharCode(0x30 + (c >> 4)) + "0123456789ABCDEF".charAt(c & 15) + " in a string (escape it)");
         return escaped;
       } else {
         const n = utf8Length(p, end);
