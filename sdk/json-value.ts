@@ -9,7 +9,7 @@
 import { JsonWriter } from "./json-writer";
 
 // Objects with this many members get a hash index (smaller ones are scanned: faster, and no Map).
-const INDEXED_MEMBERS: i32 = 16;
+export const INDEXED_MEMBERS: i32 = 16;
 
 /** The kind of a `JsonValue`. `MISSING` is what accessors return for an absent member or element. */
 export enum JsonKind {
@@ -29,20 +29,22 @@ export class JsonValue {
   /** Byte offset of the value in the parsed text (-1 for a value built by code). */
   offset: i32 = -1;
 
-  // bool, number: `num` always; `int` and `exact` when the text was an integer that fits i64
+  // Kept small: a parsed document is mostly these nodes.
+  // bool: `flag`. number: `bits` is the i64 when `exact` (the text was an
+  // integer that fits; `flag` marks -0), else the f64's bits.
   /** @internal */ flag: bool = false;
-  /** @internal */ num: f64 = 0;
-  /** @internal */ int: i64 = 0;
   /** @internal */ exact: bool = false;
-  // string: `str` once decoded (or built); a parsed string is the span [spanStart, spanStart + spanLen) of `src`
+  /** @internal */ escaped: bool = false;
+  /** @internal */ sharedKeys: bool = false;   // `keys` is shared with other objects of the same shape: copy before changing
+  /** @internal */ bits: u64 = 0;
+  // string: `str` once decoded (or built); a parsed string is the span [spanStart, spanStart + len) of `src`
   /** @internal */ str: string | null = null;
   /** @internal */ src: ArrayBuffer | null = null;
   /** @internal */ spanStart: i32 = 0;
-  /** @internal */ spanLen: i32 = 0;
-  /** @internal */ escaped: bool = false;
-  // array elements, object member values; object keys in `keys`, same order
-  /** @internal */ items: Array<JsonValue> | null = null;
-  /** @internal */ keys: Array<string> | null = null;
+  // string: span length in bytes; array, object: number of elements/members (`items`/`keys` may have more room)
+  /** @internal */ len: i32 = 0;
+  /** @internal */ items: StaticArray<JsonValue> | null = null;
+  /** @internal */ keys: StaticArray<string> | null = null;
   // key → member index, once an object has INDEXED_MEMBERS members
   /** @internal */ keyIndex: Map<string, i32> | null = null;
 
@@ -67,8 +69,7 @@ export class JsonValue {
   /** An integer, kept exact (`asI64()` returns it unchanged). */
   static int(i: i64): JsonValue {
     const v = new JsonValue(JsonKind.NUMBER);
-    v.int = i;
-    v.num = <f64>i;
+    v.bits = <u64>i;
     v.exact = true;
     return v;
   }
@@ -76,7 +77,7 @@ export class JsonValue {
   /** A number (a non-finite one is written as `null`, as `JSON.stringify` does). */
   static num(f: f64): JsonValue {
     const v = new JsonValue(JsonKind.NUMBER);
-    v.num = f;
+    v.bits = reinterpret<u64>(f);
     return v;
   }
 
@@ -89,22 +90,22 @@ export class JsonValue {
 
   /** An empty array; add elements with `push`. */
   static array(): JsonValue {
-    const v = new JsonValue(JsonKind.ARRAY);
-    v.items = new Array<JsonValue>();
-    return v;
+    return new JsonValue(JsonKind.ARRAY);
   }
 
   /** An empty object; add members with `set`. */
   static object(): JsonValue {
-    const v = new JsonValue(JsonKind.OBJECT);
-    v.items = new Array<JsonValue>();
-    v.keys = new Array<string>();
-    return v;
+    return new JsonValue(JsonKind.OBJECT);
   }
 
   /** Append to an array; does nothing on another kind. Returns `this`, for chaining. */
   push(value: JsonValue): JsonValue {
-    if (this.kind == JsonKind.ARRAY) this.items!.push(value);
+    if (this.kind == JsonKind.ARRAY) {
+      const n = this.len;
+      this.reserve(n + 1);
+      unchecked(this.items![n] = value);
+      this.len = n + 1;
+    }
     return this;
   }
 
@@ -116,23 +117,44 @@ export class JsonValue {
 
   /** @internal Replace member `key`'s value, or append the member (an object only). */
   put(key: string, value: JsonValue): void {
-    const items = this.items!;
     const i = this.find(key);
     if (i >= 0) {
-      unchecked(items[i] = value);
+      unchecked(this.items![i] = value);
       return;
     }
-    const keys = this.keys!;
-    keys.push(key);
-    items.push(value);
-    const n = keys.length;
+    const n = this.len;
+    this.reserve(n + 1);
+    unchecked(this.keys![n] = key);
+    unchecked(this.items![n] = value);
+    this.len = n + 1;
     let index = this.keyIndex;
-    if (index !== null) index.set(key, n - 1);
-    else if (n == INDEXED_MEMBERS) {
-      // large objects get a hash index: lookups and duplicate checks stay O(1)
-      index = new Map<string, i32>();
-      for (let j = 0; j < n; j++) index.set(unchecked(keys[j]), j);
-      this.keyIndex = index;
+    if (index !== null) index.set(key, n);
+    else if (n + 1 == INDEXED_MEMBERS) this.keyIndex = indexKeys(this.keys!, n + 1);
+  }
+
+  /** @internal Room for `n` elements/members, and keys of this object's own. */
+  reserve(n: i32): void {
+    let items = this.items;
+    const cap = items !== null ? items.length : 0;
+    const object = this.kind == JsonKind.OBJECT;
+    if (n <= cap && !(object && this.sharedKeys)) return;
+    let grown = cap;
+    if (n > cap) {
+      grown = cap < 4 ? 4 : cap << 1;
+      if (grown < n) grown = n;
+    }
+    const len = this.len;
+    if (grown > cap) {
+      const bigger = new StaticArray<JsonValue>(grown);
+      for (let i = 0; i < len; i++) unchecked(bigger[i] = unchecked(items![i]));
+      this.items = items = bigger;
+    }
+    if (object) {
+      const keys = this.keys;
+      const own = new StaticArray<string>(grown);
+      for (let i = 0; i < len; i++) unchecked(own[i] = unchecked(keys![i]));
+      this.keys = own;
+      this.sharedKeys = false;
     }
   }
 
@@ -152,7 +174,7 @@ export class JsonValue {
   /** Whether this is a number that is an integer within i64 (`1`, `-3`, `2.0`, `1e3`; not `1.5`, not `1e19`). */
   isInteger(): bool {
     if (this.kind != JsonKind.NUMBER) return false;
-    return this.exact || fitsI64(this.num);
+    return this.exact || fitsI64(reinterpret<f64>(this.bits));
   }
 
   // -- scalars ---------------------------------------------------------------
@@ -164,7 +186,9 @@ export class JsonValue {
 
   /** The number as f64, or `fallback` when this is not a number. */
   asF64(fallback: f64 = 0): f64 {
-    return this.kind == JsonKind.NUMBER ? this.num : fallback;
+    if (this.kind != JsonKind.NUMBER) return fallback;
+    if (this.exact) return this.flag ? -0.0 : <f64><i64>this.bits;
+    return reinterpret<f64>(this.bits);
   }
 
   /**
@@ -174,8 +198,9 @@ export class JsonValue {
    */
   asI64(fallback: i64 = 0): i64 {
     if (this.kind != JsonKind.NUMBER) return fallback;
-    if (this.exact) return this.int;
-    return fitsI64(this.num) ? <i64>this.num : fallback;
+    if (this.exact) return <i64>this.bits;
+    const f = reinterpret<f64>(this.bits);
+    return fitsI64(f) ? <i64>f : fallback;
   }
 
   /** The number as i32 when it is an integer within i32, else `fallback`. */
@@ -190,7 +215,7 @@ export class JsonValue {
     if (this.kind != JsonKind.STRING) return fallback;
     let s = this.str;
     if (s === null) {
-      s = decodeSpan(this.src!, this.spanStart, this.spanLen, this.escaped);
+      s = decodeSpan(this.src!, this.spanStart, this.len, this.escaped);
       this.str = s;
     }
     return s;
@@ -200,8 +225,7 @@ export class JsonValue {
 
   /** Number of elements (array) or members (object); 0 for other kinds. */
   get length(): i32 {
-    const items = this.items;
-    return items !== null ? items.length : 0;
+    return this.kind >= JsonKind.ARRAY ? this.len : 0;
   }
 
   /** The member `key` of an object, or MISSING. (A key repeated in the text keeps its last value, as `JSON.parse`.) */
@@ -219,28 +243,27 @@ export class JsonValue {
   /** Element `i` of an array (from 0), or MISSING. */
   index(i: i32): JsonValue {
     if (this.kind != JsonKind.ARRAY) return missing();
-    const items = this.items!;
-    return i >= 0 && i < items.length ? unchecked(items[i]) : missing();
+    return i >= 0 && i < this.len ? unchecked(this.items![i]) : missing();
   }
 
   /** The key of member `i` of an object (document order), or `""`. */
   keyAt(i: i32): string {
     if (this.kind != JsonKind.OBJECT) return "";
-    const keys = this.keys!;
-    return i >= 0 && i < keys.length ? unchecked(keys[i]) : "";
+    return i >= 0 && i < this.len ? unchecked(this.keys![i]) : "";
   }
 
   /** The value of member `i` of an object, or element `i` of an array, or MISSING. */
   valueAt(i: i32): JsonValue {
-    const items = this.items;
-    if (items === null) return missing();
-    return i >= 0 && i < items.length ? unchecked(items[i]) : missing();
+    if (this.kind < JsonKind.ARRAY) return missing();
+    return i >= 0 && i < this.len ? unchecked(this.items![i]) : missing();
   }
 
   /** The keys of an object in document order (a copy); empty for other kinds. */
   keyList(): string[] {
-    const keys = this.keys;
-    return keys !== null ? keys.slice(0) : new Array<string>();
+    const n = this.kind == JsonKind.OBJECT ? this.len : 0;
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) unchecked(out[i] = unchecked(this.keys![i]));
+    return out;
   }
 
   /** This value as JSON text (`Json.stringify(value)`). */
@@ -277,13 +300,13 @@ export class JsonValue {
         case JsonKind.STRING: {
           const s = v.str;
           if (s !== null) w.str(s);
-          else if (!v.escaped) w.utf8String(changetype<usize>(v.src!) + <usize>v.spanStart, v.spanLen);
+          else if (!v.escaped) w.utf8String(changetype<usize>(v.src!) + <usize>v.spanStart, v.len);
           else w.str(v.asString());
           break;
         }
         case JsonKind.NUMBER: {
-          if (v.exact) w.int(v.int);
-          else w.num(v.num);
+          if (v.exact) w.int(<i64>v.bits);
+          else w.num(reinterpret<f64>(v.bits));
           break;
         }
         case JsonKind.BOOL: {
@@ -298,11 +321,10 @@ export class JsonValue {
         if (depth == 0) return;
         const top = unchecked(stack[depth - 1]);
         const i = unchecked(next[depth - 1]);
-        const items = top.items!;
-        if (i < items.length) {
+        if (i < top.len) {
           unchecked(next[depth - 1] = i + 1);
           if (top.kind == JsonKind.OBJECT) w.key(unchecked(top.keys![i]));
-          v = unchecked(items[i]);
+          v = unchecked(top.items![i]);
           break;
         }
         if (top.kind == JsonKind.OBJECT) w.endObject();
@@ -317,9 +339,9 @@ export class JsonValue {
   find(key: string): i32 {
     const index = this.keyIndex;
     if (index !== null) return index.has(key) ? index.get(key) : -1;
-    const keys = this.keys!;
-    for (let i = 0, n = keys.length; i < n; i++) {
-      if (unchecked(keys[i]) == key) return i;
+    const keys = this.keys;
+    for (let i = 0, n = this.len; i < n; i++) {
+      if (unchecked(keys![i]) == key) return i;
     }
     return -1;
   }
@@ -333,6 +355,13 @@ export function missing(): JsonValue {
   let m = missingValue;
   if (m === null) missingValue = m = new JsonValue(JsonKind.MISSING);
   return m;
+}
+
+/** @internal A hash index of the first `n` keys. */
+export function indexKeys(keys: StaticArray<string>, n: i32): Map<string, i32> {
+  const index = new Map<string, i32>();
+  for (let j = 0; j < n; j++) index.set(unchecked(keys[j]), j);
+  return index;
 }
 
 /** Whether `f` is integral and converts to i64 exactly (|f| < 2^63). */

@@ -3,7 +3,7 @@
 // document hits MAX_DEPTH and gets an error, never a call-stack overflow trap.
 // Every malformed input ends in `error` (what was expected, the byte offset),
 // never in a trap.
-import { JsonKind, JsonValue } from "../json-value";
+import { INDEXED_MEMBERS, JsonKind, JsonValue, indexKeys } from "../json-value";
 import { decimalToF64 } from "./json-number";
 
 /** Deepest nesting of arrays and objects a document may have (cjson's default is 1000, V8's is bounded by its stack). */
@@ -11,6 +11,7 @@ export const MAX_DEPTH: i32 = 512;
 
 // key cache: parsed keys repeat (an array of records), so one string per distinct key
 const KEY_CACHE_SIZE: i32 = 64;
+const SHAPES: i32 = 16;
 
 export class JsonParser {
   /** The message of the first error (`JSON: expected ':' at byte 12`), or null. */
@@ -24,6 +25,8 @@ export class JsonParser {
   private end: usize;
   private baseOffset: i32;  // offset of the text's first byte in `src`
   private keyCache: StaticArray<string | null> = new StaticArray<string | null>(KEY_CACHE_SIZE);
+  // the last keys array made for objects of n members (n < SHAPES; slot 0: larger ones)
+  private shapes: StaticArray<StaticArray<string> | null> = new StaticArray<StaticArray<string> | null>(SHAPES);
 
   /** Parse `len` bytes of `src` from `offset`. */
   constructor(src: ArrayBuffer, offset: i32, len: i32) {
@@ -36,8 +39,13 @@ export class JsonParser {
 
   /** The document's value, or null with `error` set. */
   parse(): JsonValue | null {
+    // Open containers; the children of all of them on one scratch stack
+    // (`values`, and `keys` for members), from `starts[depth]`: a container
+    // gets an array of exactly its size when it closes.
     const stack = new Array<JsonValue>();
-    // the key of the member being read, per open container ("" for arrays)
+    const starts = new Array<i32>();
+    const keyStarts = new Array<i32>();   // an outer member's key is pushed before its value: keys run ahead
+    const values = new Array<JsonValue>();
     const keys = new Array<string>();
     let result: JsonValue | null = null;
     this.ws();
@@ -49,7 +57,7 @@ export class JsonParser {
       let opened = false;
       if (c == 0x7b || c == 0x5b) {          // { [
         if (stack.length >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " arrays and objects");
-        v = c == 0x7b ? JsonValue.object() : JsonValue.array();
+        v = new JsonValue(c == 0x7b ? JsonKind.OBJECT : JsonKind.ARRAY);
         v.offset = this.pos();
         this.p++;
         this.ws();
@@ -57,7 +65,8 @@ export class JsonParser {
         if (this.p < this.end && <u32>load<u8>(this.p) == close) this.p++;
         else {
           stack.push(v);
-          keys.push("");
+          starts.push(values.length);
+          keyStarts.push(keys.length);
           opened = true;
           if (c == 0x7b && !this.member(keys, "expected a string key or '}'")) return null;
         }
@@ -94,8 +103,7 @@ export class JsonParser {
           break;
         }
         const top = unchecked(stack[depth - 1]);
-        if (top.kind == JsonKind.ARRAY) top.items!.push(v);
-        else top.put(unchecked(keys[depth - 1]), v);   // a repeated key: the last value, the first place (as JSON.parse)
+        values.push(v);
         this.ws();
         const d: u32 = this.p < this.end ? <u32>load<u8>(this.p) : 0;
         if (top.kind == JsonKind.ARRAY) {
@@ -111,8 +119,11 @@ export class JsonParser {
           if (d != 0x7d) return this.fail("expected ',' or '}'");
         }
         this.p++;
+        const from = starts.pop();
+        const keyFrom = keyStarts.pop();
+        if (top.kind == JsonKind.ARRAY) this.finishArray(top, values, from);
+        else this.finishObject(top, values, from, keys, keyFrom);
         v = stack.pop();
-        keys.pop();
       }
       if (result !== null) break;
       this.ws();
@@ -120,6 +131,81 @@ export class JsonParser {
     this.ws();
     if (this.p < this.end) return this.fail("unexpected text after the JSON value");
     return result;
+  }
+
+  /** Move an array's elements, values[from…], into it. */
+  private finishArray(a: JsonValue, values: Array<JsonValue>, from: i32): void {
+    const n = values.length - from;
+    const items = new StaticArray<JsonValue>(n);
+    for (let i = 0; i < n; i++) unchecked(items[i] = unchecked(values[from + i]));
+    a.items = items;
+    a.len = n;
+    values.length = from;
+  }
+
+  /**
+   * Move an object's members, keys/values[from…], into it. A repeated key
+   * keeps its first place and takes the last value (as JSON.parse). Its keys
+   * array is shared with the previous object of the same keys (an array of
+   * records has one).
+   */
+  private finishObject(o: JsonValue, values: Array<JsonValue>, from: i32, keys: Array<string>, keyFrom: i32): void {
+    const n = values.length - from;
+    let m = 0;
+    let index: Map<string, i32> | null = null;
+    for (let i = 0; i < n; i++) {
+      const k = unchecked(keys[keyFrom + i]);
+      let j = -1;
+      if (index !== null) {
+        if (index.has(k)) j = index.get(k);
+      } else {
+        for (let q = 0; q < m; q++) {
+          if (unchecked(keys[keyFrom + q]) == k) {
+            j = q;
+            break;
+          }
+        }
+      }
+      if (j >= 0) {
+        unchecked(values[from + j] = unchecked(values[from + i]));
+        continue;
+      }
+      unchecked(keys[keyFrom + m] = k);
+      unchecked(values[from + m] = unchecked(values[from + i]));
+      m++;
+      if (index !== null) index.set(k, m - 1);
+      else if (m == INDEXED_MEMBERS) index = indexKeysOf(keys, keyFrom, m);
+    }
+    const items = new StaticArray<JsonValue>(m);
+    for (let i = 0; i < m; i++) unchecked(items[i] = unchecked(values[from + i]));
+    o.items = items;
+    o.len = m;
+    o.keys = this.shape(keys, keyFrom, m);
+    o.sharedKeys = true;
+    o.keyIndex = index;
+    values.length = from;
+    keys.length = keyFrom;
+  }
+
+  /** The keys[from, from + m) as an array: the last one made for m keys if it holds the same strings. */
+  private shape(keys: Array<string>, from: i32, m: i32): StaticArray<string> {
+    const slot = m < SHAPES ? m : 0;
+    const last = unchecked(this.shapes[slot]);
+    if (last !== null && last.length == m) {
+      let same = true;
+      for (let i = 0; i < m; i++) {
+        // keys of one document are one string each (see key()): compare references
+        if (changetype<usize>(unchecked(last[i])) != changetype<usize>(unchecked(keys[from + i]))) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    const made = new StaticArray<string>(m);
+    for (let i = 0; i < m; i++) unchecked(made[i] = unchecked(keys[from + i]));
+    unchecked(this.shapes[slot] = made);
+    return made;
   }
 
   /** Offset of the current position from the start of the text. */
@@ -160,7 +246,7 @@ export class JsonParser {
     return true;
   }
 
-  /** `"key" :` of a member (at a '"'), into the top of `keys`; leaves the position at its value. */
+  /** `"key" :` of a member (at a '"'), pushed on `keys`; leaves the position at its value. */
   private member(keys: Array<string>, expected: string): bool {
     if (this.p >= this.end || load<u8>(this.p) != 0x22) {
       this.fail(expected);
@@ -170,7 +256,7 @@ export class JsonParser {
     const escaped = this.scanString();
     if (this.error !== null) return false;
     const len = <i32>(this.p - 1 - start);
-    unchecked(keys[keys.length - 1] = this.key(start, len, escaped));
+    keys.push(this.key(start, len, escaped));
     this.ws();
     if (this.p >= this.end || load<u8>(this.p) != 0x3a) {
       this.fail("expected ':'");
@@ -203,7 +289,7 @@ export class JsonParser {
     const v = new JsonValue(JsonKind.STRING);
     v.src = this.src;
     v.spanStart = offset;
-    v.spanLen = len;
+    v.len = len;
     v.escaped = escaped;
     return v.asString();
   }
@@ -216,7 +302,7 @@ export class JsonParser {
     v.escaped = this.scanString();
     v.src = this.src;
     v.spanStart = <i32>(start - changetype<usize>(this.src));
-    v.spanLen = <i32>(this.p - 1 - start);
+    v.len = <i32>(this.p - 1 - start);
     return v;
   }
 
@@ -366,8 +452,8 @@ export class JsonParser {
       // exact i64: magnitude up to 2^63 (-2^63 only when negative)
       if (mant <= <u64>i64.MAX_VALUE || (neg && mant == <u64>1 << 63)) {
         v.exact = true;
-        v.int = neg ? <i64>(<u64>0 - mant) : <i64>mant;
-        v.num = neg ? (mant == 0 ? -0.0 : -<f64>mant) : <f64>mant;
+        v.bits = neg ? <u64>0 - mant : mant;
+        v.flag = neg && mant == 0;   // -0
         return v;
       }
     }
@@ -379,7 +465,7 @@ export class JsonParser {
       // the general case, on the number's text
       f = decimalToF64(start + (neg ? 1 : 0), p);
     }
-    v.num = neg ? -f : f;
+    v.bits = reinterpret<u64>(neg ? -f : f);
     return v;
   }
 }
@@ -392,6 +478,13 @@ function pow10(e: i32): f64 {
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
   ]);
   return load<f64>(table + (<usize>e << 3));
+}
+
+/** A hash index of keys[from, from + n). */
+function indexKeysOf(keys: Array<string>, from: i32, n: i32): Map<string, i32> {
+  const own = new StaticArray<string>(n);
+  for (let i = 0; i < n; i++) unchecked(own[i] = unchecked(keys[from + i]));
+  return indexKeys(own, n);
 }
 
 @inline

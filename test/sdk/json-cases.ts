@@ -40,6 +40,8 @@ export const WELL_FORMED: Record<string, string> = {
   "top-level scalars are documents": '"just a string"',
   "top-level number": "-12.5e-1",
   "top-level literal": " true ",
+  "a large object (hash index), repeated keys": JSON.stringify(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i]))).replace("}", ',"k3":"dup","k39":"last","k0":{"k0":0}}'),
+  "an array of records with one shape, then another": JSON.stringify([...Array.from({ length: 5 }, (_, i) => ({ id: i, name: `n${i}` })), { id: 9 }, { name: "x", id: 1 }, { id: 2, name: "y" }]),
   "deep but within the limit": "[".repeat(512) + "]".repeat(512),
 };
 
@@ -201,6 +203,21 @@ function typedCases(): JsonCase[] {
 }
 
 /** What the guest's `build` op must write: the same tree built in JavaScript and stringified by JSON.stringify. */
+/** The guest's `mutate` op, done by JavaScript on the same document. */
+function mutateCase(): JsonCase {
+  const doc = [{ a: 1, b: 2 }, { a: 3, b: 4 }, [1], Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`]))];
+  const text = JSON.stringify(doc);
+  const v = JSON.parse(text);
+  v[0].added = 1;
+  v[1].a = "replaced";
+  v[1].b = [0.5];
+  v[2].push(null, "more");
+  v[3].k19 = true;
+  v[3].new = { x: -1 };
+  v.push(`${v[3].k7},-1,false`);
+  return { name: "mutate: set and push on parsed values (shared keys copied, large objects indexed)", args: "op=mutate", body: text, status: 200, expect: JSON.stringify(v) };
+}
+
 function buildCase(): JsonCase {
   const s = "quote\" backslash\\ nl\n tab\t ctl\u0001 del\u007f é 😀 lone\ud800!";
   const doc = {
@@ -222,4 +239,4 @@ function deepCases(): JsonCase[] {
   ];
 }
 
-export const JSON_CASES: JsonCase[] = [...roundTripCases(), ...describeCases(), ...typedCases(), buildCase(), ...deepCases()];
+export const JSON_CASES: JsonCase[] = [...roundTripCases(), ...describeCases(), ...typedCases(), mutateCase(), buildCase(), ...deepCases()];

@@ -6,6 +6,7 @@
 //   describe        one line per value: path, kind and what each accessor returns
 //   typed           decode the body into User (readJson), answer it encoded (writeJson)
 //   typed-array     decode the body into Item[], answer them encoded
+//   mutate          parse an array [obj, obj, array, obj], change each element, answer it stringified
 //   build           build a tree and a JsonWriter document in code, answer both, one per line
 //   deep&n=N        parse N nested arrays made in the guest; answer ok/error
 //   deep-build&n=N  build N nested arrays with JsonValue and stringify them; answer the length
@@ -148,6 +149,17 @@ function run(): void {
     const r = Json.decodeArray<Item>(bodyText());
     if (!r.ok) return bad(r.error);
     Response.json(Json.encodeArray(r.value));
+  } else if (op == "mutate") {
+    const r = Json.parseBytes(body());
+    if (!r.ok) return bad(r.error);
+    const v = r.value;
+    v.index(0).set("added", JsonValue.int(1));              // objects of one shape share their keys: copy on change
+    v.index(1).set("a", JsonValue.str("replaced")).set("b", JsonValue.array().push(JsonValue.num(0.5)));
+    v.index(2).push(JsonValue.nul()).push(JsonValue.str("more"));
+    const big = v.index(3);
+    big.set("k19", JsonValue.bool(true)).set("new", JsonValue.object().set("x", JsonValue.int(-1)));
+    v.push(JsonValue.str(big.get("k7").asString() + "," + big.get("new").get("x").asI32().toString() + "," + big.get("nope").exists().toString()));
+    Response.json(Json.stringify(v));
   } else if (op == "build") {
     const doc = JsonValue.object()
       .set("s", JsonValue.str("quote\" backslash\\ nl\n tab\t ctl\u0001 del\u007f é 😀 lone" + String.fromCharCode(0xd800) + "!"))
