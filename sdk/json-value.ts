@@ -29,24 +29,14 @@ export class JsonValue {
   /** Byte offset of the value in the parsed text (-1 for a value built by code). */
   offset: i32 = -1;
 
-  // Kept small: a parsed document is mostly these nodes.
+  // Kept small: a parsed document is mostly these nodes. Strings and
+  // containers are subclasses (JsonString, JsonContainer) with their own
+  // fields; a number, boolean or null is this class alone.
   // bool: `flag`. number: `bits` is the i64 when `exact` (the text was an
   // integer that fits; `flag` marks -0), else the f64's bits.
   /** @internal */ flag: bool = false;
   /** @internal */ exact: bool = false;
-  /** @internal */ escaped: bool = false;
-  /** @internal */ sharedKeys: bool = false;   // `keys` is shared with other objects of the same shape: copy before changing
   /** @internal */ bits: u64 = 0;
-  // string: `str` once decoded (or built); a parsed string is the span [spanStart, spanStart + len) of `src`
-  /** @internal */ str: string | null = null;
-  /** @internal */ src: ArrayBuffer | null = null;
-  /** @internal */ spanStart: i32 = 0;
-  // string: span length in bytes; array, object: number of elements/members (`items`/`keys` may have more room)
-  /** @internal */ len: i32 = 0;
-  /** @internal */ items: StaticArray<JsonValue> | null = null;
-  /** @internal */ keys: StaticArray<string> | null = null;
-  // key → member index, once an object has INDEXED_MEMBERS members
-  /** @internal */ keyIndex: Map<string, i32> | null = null;
 
   constructor(kind: JsonKind) {
     this.kind = kind;
@@ -83,79 +73,37 @@ export class JsonValue {
 
   /** A string. */
   static str(s: string): JsonValue {
-    const v = new JsonValue(JsonKind.STRING);
+    const v = new JsonString();
     v.str = s;
     return v;
   }
 
   /** An empty array; add elements with `push`. */
   static array(): JsonValue {
-    return new JsonValue(JsonKind.ARRAY);
+    return new JsonContainer(JsonKind.ARRAY);
   }
 
   /** An empty object; add members with `set`. */
   static object(): JsonValue {
-    return new JsonValue(JsonKind.OBJECT);
+    return new JsonContainer(JsonKind.OBJECT);
   }
 
   /** Append to an array; does nothing on another kind. Returns `this`, for chaining. */
   push(value: JsonValue): JsonValue {
     if (this.kind == JsonKind.ARRAY) {
-      const n = this.len;
-      this.reserve(n + 1);
-      unchecked(this.items![n] = value);
-      this.len = n + 1;
+      const c = changetype<JsonContainer>(this);
+      const n = c.len;
+      c.reserve(n + 1);
+      unchecked(c.items![n] = value);
+      c.len = n + 1;
     }
     return this;
   }
 
   /** Set a member of an object (replaces an existing one, else appends); does nothing on another kind. Returns `this`. */
   set(key: string, value: JsonValue): JsonValue {
-    if (this.kind == JsonKind.OBJECT) this.put(key, value);
+    if (this.kind == JsonKind.OBJECT) changetype<JsonContainer>(this).put(key, value);
     return this;
-  }
-
-  /** @internal Replace member `key`'s value, or append the member (an object only). */
-  put(key: string, value: JsonValue): void {
-    const i = this.find(key);
-    if (i >= 0) {
-      unchecked(this.items![i] = value);
-      return;
-    }
-    const n = this.len;
-    this.reserve(n + 1);
-    unchecked(this.keys![n] = key);
-    unchecked(this.items![n] = value);
-    this.len = n + 1;
-    let index = this.keyIndex;
-    if (index !== null) index.set(key, n);
-    else if (n + 1 == INDEXED_MEMBERS) this.keyIndex = indexKeys(this.keys!, n + 1);
-  }
-
-  /** @internal Room for `n` elements/members, and keys of this object's own. */
-  reserve(n: i32): void {
-    let items = this.items;
-    const cap = items !== null ? items.length : 0;
-    const object = this.kind == JsonKind.OBJECT;
-    if (n <= cap && !(object && this.sharedKeys)) return;
-    let grown = cap;
-    if (n > cap) {
-      grown = cap < 4 ? 4 : cap << 1;
-      if (grown < n) grown = n;
-    }
-    const len = this.len;
-    if (grown > cap) {
-      const bigger = new StaticArray<JsonValue>(grown);
-      for (let i = 0; i < len; i++) unchecked(bigger[i] = unchecked(items![i]));
-      this.items = items = bigger;
-    }
-    if (object) {
-      const keys = this.keys;
-      const own = new StaticArray<string>(grown);
-      for (let i = 0; i < len; i++) unchecked(own[i] = unchecked(keys![i]));
-      this.keys = own;
-      this.sharedKeys = false;
-    }
   }
 
   // -- kinds -----------------------------------------------------------------
@@ -213,10 +161,11 @@ export class JsonValue {
   /** The string, or `fallback` when this is not a string. Decodes a parsed string (once). */
   asString(fallback: string = ""): string {
     if (this.kind != JsonKind.STRING) return fallback;
-    let s = this.str;
+    const v = changetype<JsonString>(this);
+    let s = v.str;
     if (s === null) {
-      s = decodeSpan(this.src!, this.spanStart, this.len, this.escaped);
-      this.str = s;
+      s = decodeSpan(v.src!, v.spanStart, v.spanLen, v.escaped);
+      v.str = s;
     }
     return s;
   }
@@ -225,44 +174,48 @@ export class JsonValue {
 
   /** Number of elements (array) or members (object); 0 for other kinds. */
   get length(): i32 {
-    return this.kind >= JsonKind.ARRAY ? this.len : 0;
+    return this.kind >= JsonKind.ARRAY ? changetype<JsonContainer>(this).len : 0;
   }
 
   /** The member `key` of an object, or MISSING. (A key repeated in the text keeps its last value, as `JSON.parse`.) */
   get(key: string): JsonValue {
     if (this.kind != JsonKind.OBJECT) return missing();
-    const i = this.find(key);
-    return i >= 0 ? unchecked(this.items![i]) : missing();
+    const c = changetype<JsonContainer>(this);
+    const i = c.find(key);
+    return i >= 0 ? unchecked(c.items![i]) : missing();
   }
 
   /** Whether an object has the member `key`. */
   has(key: string): bool {
-    return this.kind == JsonKind.OBJECT && this.find(key) >= 0;
+    return this.kind == JsonKind.OBJECT && changetype<JsonContainer>(this).find(key) >= 0;
   }
 
   /** Element `i` of an array (from 0), or MISSING. */
   index(i: i32): JsonValue {
     if (this.kind != JsonKind.ARRAY) return missing();
-    return i >= 0 && i < this.len ? unchecked(this.items![i]) : missing();
+    const c = changetype<JsonContainer>(this);
+    return i >= 0 && i < c.len ? unchecked(c.items![i]) : missing();
   }
 
   /** The key of member `i` of an object (document order), or `""`. */
   keyAt(i: i32): string {
     if (this.kind != JsonKind.OBJECT) return "";
-    return i >= 0 && i < this.len ? unchecked(this.keys![i]) : "";
+    const c = changetype<JsonContainer>(this);
+    return i >= 0 && i < c.len ? unchecked(c.keys![i]) : "";
   }
 
   /** The value of member `i` of an object, or element `i` of an array, or MISSING. */
   valueAt(i: i32): JsonValue {
     if (this.kind < JsonKind.ARRAY) return missing();
-    return i >= 0 && i < this.len ? unchecked(this.items![i]) : missing();
+    const c = changetype<JsonContainer>(this);
+    return i >= 0 && i < c.len ? unchecked(c.items![i]) : missing();
   }
 
   /** The keys of an object in document order (a copy); empty for other kinds. */
   keyList(): string[] {
-    const n = this.kind == JsonKind.OBJECT ? this.len : 0;
+    const n = this.kind == JsonKind.OBJECT ? changetype<JsonContainer>(this).len : 0;
     const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) unchecked(out[i] = unchecked(this.keys![i]));
+    for (let i = 0; i < n; i++) unchecked(out[i] = unchecked(changetype<JsonContainer>(this).keys![i]));
     return out;
   }
 
@@ -279,7 +232,7 @@ export class JsonValue {
    */
   writeJson(w: JsonWriter): void {
     // Open containers and the index of their next child.
-    const stack = new Array<JsonValue>();
+    const stack = new Array<JsonContainer>();
     const next = new Array<i32>();
     let v: JsonValue = this;
     while (true) {
@@ -287,21 +240,22 @@ export class JsonValue {
       switch (v.kind) {
         case JsonKind.OBJECT: {
           w.beginObject();
-          stack.push(v);
+          stack.push(changetype<JsonContainer>(v));
           next.push(0);
           break;
         }
         case JsonKind.ARRAY: {
           w.beginArray();
-          stack.push(v);
+          stack.push(changetype<JsonContainer>(v));
           next.push(0);
           break;
         }
         case JsonKind.STRING: {
-          const s = v.str;
+          const t = changetype<JsonString>(v);
+          const s = t.str;
           if (s !== null) w.str(s);
-          else if (!v.escaped) w.utf8String(changetype<usize>(v.src!) + <usize>v.spanStart, v.len);
-          else w.str(v.asString());
+          else if (!t.escaped) w.utf8String(changetype<usize>(t.src!) + <usize>t.spanStart, t.spanLen);
+          else w.str(t.asString());
           break;
         }
         case JsonKind.NUMBER: {
@@ -332,6 +286,78 @@ export class JsonValue {
         stack.pop();
         next.pop();
       }
+    }
+  }
+
+}
+
+/** @internal A string: decoded (`str`), or a span of the parsed text, decoded on first read. */
+export class JsonString extends JsonValue {
+  src: ArrayBuffer | null = null;
+  str: string | null = null;
+  spanStart: i32 = 0;
+  spanLen: i32 = 0;
+  escaped: bool = false;
+
+  constructor() {
+    super(JsonKind.STRING);
+  }
+}
+
+/** @internal An array or an object: `len` elements/members in `items` (and `keys`), which may have more room. */
+export class JsonContainer extends JsonValue {
+  len: i32 = 0;
+  // `keys` is shared with other objects of the same shape: copy before changing
+  sharedKeys: bool = false;
+  items: StaticArray<JsonValue> | null = null;
+  keys: StaticArray<string> | null = null;
+  // key → member index, once an object has INDEXED_MEMBERS members
+  keyIndex: Map<string, i32> | null = null;
+
+  constructor(kind: JsonKind) {
+    super(kind);
+  }
+
+  /** @internal Replace member `key`'s value, or append the member (an object only). */
+  put(key: string, value: JsonValue): void {
+    const i = this.find(key);
+    if (i >= 0) {
+      unchecked(this.items![i] = value);
+      return;
+    }
+    const n = this.len;
+    this.reserve(n + 1);
+    unchecked(this.keys![n] = key);
+    unchecked(this.items![n] = value);
+    this.len = n + 1;
+    let index = this.keyIndex;
+    if (index !== null) index.set(key, n);
+    else if (n + 1 == INDEXED_MEMBERS) this.keyIndex = indexKeys(this.keys!, n + 1);
+  }
+
+  /** @internal Room for `n` elements/members, and keys of this object's own. */
+  reserve(n: i32): void {
+    let items = this.items;
+    const cap = items !== null ? items.length : 0;
+    const object = this.kind == JsonKind.OBJECT;
+    if (n <= cap && !(object && this.sharedKeys)) return;
+    let grown = cap;
+    if (n > cap) {
+      grown = cap < 4 ? 4 : cap << 1;
+      if (grown < n) grown = n;
+    }
+    const len = this.len;
+    if (grown > cap) {
+      const bigger = new StaticArray<JsonValue>(grown);
+      for (let i = 0; i < len; i++) unchecked(bigger[i] = unchecked(items![i]));
+      this.items = items = bigger;
+    }
+    if (object) {
+      const keys = this.keys;
+      const own = new StaticArray<string>(grown);
+      for (let i = 0; i < len; i++) unchecked(own[i] = unchecked(keys![i]));
+      this.keys = own;
+      this.sharedKeys = false;
     }
   }
 

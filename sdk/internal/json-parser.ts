@@ -3,7 +3,7 @@
 // document hits MAX_DEPTH and gets an error, never a call-stack overflow trap.
 // Every malformed input ends in `error` (what was expected, the byte offset),
 // never in a trap.
-import { INDEXED_MEMBERS, JsonKind, JsonValue, indexKeys } from "../json-value";
+import { INDEXED_MEMBERS, JsonContainer, JsonKind, JsonString, JsonValue, indexKeys } from "../json-value";
 import { decimalToF64 } from "./json-number";
 
 /** Deepest nesting of arrays and objects a document may have (cjson's default is 1000, V8's is bounded by its stack). */
@@ -42,7 +42,7 @@ export class JsonParser {
     // Open containers; the children of all of them on one scratch stack
     // (`values`, and `keys` for members), from `starts[depth]`: a container
     // gets an array of exactly its size when it closes.
-    const stack = new Array<JsonValue>();
+    const stack = new Array<JsonContainer>();
     const starts = new Array<i32>();
     const keyStarts = new Array<i32>();   // an outer member's key is pushed before its value: keys run ahead
     const values = new Array<JsonValue>();
@@ -57,14 +57,15 @@ export class JsonParser {
       let opened = false;
       if (c == 0x7b || c == 0x5b) {          // { [
         if (stack.length >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " arrays and objects");
-        v = new JsonValue(c == 0x7b ? JsonKind.OBJECT : JsonKind.ARRAY);
-        v.offset = this.pos();
+        const container = new JsonContainer(c == 0x7b ? JsonKind.OBJECT : JsonKind.ARRAY);
+        container.offset = this.pos();
+        v = container;
         this.p++;
         this.ws();
         const close: u32 = c == 0x7b ? 0x7d : 0x5d;
         if (this.p < this.end && <u32>load<u8>(this.p) == close) this.p++;
         else {
-          stack.push(v);
+          stack.push(container);
           starts.push(values.length);
           keyStarts.push(keys.length);
           opened = true;
@@ -134,7 +135,7 @@ export class JsonParser {
   }
 
   /** Move an array's elements, values[from…], into it. */
-  private finishArray(a: JsonValue, values: Array<JsonValue>, from: i32): void {
+  private finishArray(a: JsonContainer, values: Array<JsonValue>, from: i32): void {
     const n = values.length - from;
     const items = new StaticArray<JsonValue>(n);
     for (let i = 0; i < n; i++) unchecked(items[i] = unchecked(values[from + i]));
@@ -149,7 +150,7 @@ export class JsonParser {
    * array is shared with the previous object of the same keys (an array of
    * records has one).
    */
-  private finishObject(o: JsonValue, values: Array<JsonValue>, from: i32, keys: Array<string>, keyFrom: i32): void {
+  private finishObject(o: JsonContainer, values: Array<JsonValue>, from: i32, keys: Array<string>, keyFrom: i32): void {
     const n = values.length - from;
     let m = 0;
     let index: Map<string, i32> | null = null;
@@ -286,23 +287,23 @@ export class JsonParser {
   }
 
   private decode(offset: i32, len: i32, escaped: bool): string {
-    const v = new JsonValue(JsonKind.STRING);
+    const v = new JsonString();
     v.src = this.src;
     v.spanStart = offset;
-    v.len = len;
+    v.spanLen = len;
     v.escaped = escaped;
     return v.asString();
   }
 
   /** A string value (at its '"'): a span of the text, decoded when read. */
   private stringValue(): JsonValue {
-    const v = new JsonValue(JsonKind.STRING);
+    const v = new JsonString();
     v.offset = this.pos();
     const start = this.p + 1;
     v.escaped = this.scanString();
     v.src = this.src;
     v.spanStart = <i32>(start - changetype<usize>(this.src));
-    v.len = <i32>(this.p - 1 - start);
+    v.spanLen = <i32>(this.p - 1 - start);
     return v;
   }
 
