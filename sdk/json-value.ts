@@ -365,9 +365,9 @@ export class JsonContainer extends JsonValue {
   find(key: string): i32 {
     const index = this.keyIndex;
     if (index !== null) return index.has(key) ? index.get(key) : -1;
-    const keys = this.keys;
+    const keys = changetype<usize>(this.keys);
     for (let i = 0, n = this.len; i < n; i++) {
-      if (unchecked(keys![i]) == key) return i;
+      if (sameKey(changetype<string>(load<usize>(keys + (<usize>i << alignof<usize>()))), key)) return i;
     }
     return -1;
   }
@@ -381,6 +381,14 @@ export function missing(): JsonValue {
   let m = missingValue;
   if (m === null) missingValue = m = new JsonValue(JsonKind.MISSING);
   return m;
+}
+
+/** @internal Whether two keys are equal: the same string (keys are one string per document, see key()), else the same characters. */
+@inline
+export function sameKey(a: string, b: string): bool {
+  if (changetype<usize>(a) == changetype<usize>(b)) return true;
+  const n = load<u32>(changetype<usize>(a) - 4);   // the object header's rtSize: the length in bytes
+  return n == load<u32>(changetype<usize>(b) - 4) && memory.compare(changetype<usize>(a), changetype<usize>(b), n) == 0;
 }
 
 /** @internal A hash index of the first `n` keys. */

@@ -18,12 +18,15 @@ const HEX = "0123456789abcdef";
  */
 export class JsonWriter {
   private buf: ArrayBuffer;
+  private cap: i32;
   private len: i32 = 0;
   // no comma before the first value of a container, nor after a key
   private first: bool = true;
 
   constructor(capacity: i32 = 256) {
-    this.buf = new ArrayBuffer(capacity > 16 ? capacity : 16);
+    const cap = capacity > 16 ? capacity : 16;
+    this.buf = new ArrayBuffer(cap);
+    this.cap = cap;
   }
 
   /** Bytes written so far. */
@@ -187,15 +190,19 @@ export class JsonWriter {
     else this.byte(0x2c);
   }
 
+  /** Room for `extra` more bytes (inline: the common case is that there is). */
+  @inline
   private reserve(extra: i32): void {
-    const need = this.len + extra;
-    const cap = this.buf.byteLength;
-    if (need <= cap) return;
-    let grown = cap << 1;
+    if (this.len + extra > this.cap) this.grow(this.len + extra);
+  }
+
+  private grow(need: i32): void {
+    let grown = this.cap << 1;
     while (grown < need) grown <<= 1;
     const bigger = new ArrayBuffer(grown);
     memory.copy(changetype<usize>(bigger), changetype<usize>(this.buf), <usize>this.len);
     this.buf = bigger;
+    this.cap = grown;
   }
 
   @inline
@@ -210,7 +217,8 @@ export class JsonWriter {
     const n = s.length;
     this.reserve(n);
     const o = changetype<usize>(this.buf) + <usize>this.len;
-    for (let i = 0; i < n; i++) store<u8>(o + <usize>i, <u8>s.charCodeAt(i));
+    const p = changetype<usize>(s);
+    for (let i = 0; i < n; i++) store<u8>(o + <usize>i, load<u8>(p + (<usize>i << 1)));
     this.len += n;
   }
 

@@ -3,7 +3,7 @@
 // document hits MAX_DEPTH and gets an error, never a call-stack overflow trap.
 // Every malformed input ends in `error` (what was expected, the byte offset),
 // never in a trap.
-import { INDEXED_MEMBERS, JsonContainer, JsonKind, JsonString, JsonValue, indexKeys } from "../json-value";
+import { INDEXED_MEMBERS, JsonContainer, JsonKind, JsonString, JsonValue, indexKeys, sameKey } from "../json-value";
 import { decimalToF64 } from "./json-number";
 
 /** Deepest nesting of arrays and objects a document may have (cjson's default is 1000, V8's is bounded by its stack). */
@@ -12,6 +12,8 @@ export const MAX_DEPTH: i32 = 512;
 // key cache: parsed keys repeat (an array of records), so one string per distinct key
 const KEY_CACHE_SIZE: i32 = 64;
 const SHAPES: i32 = 16;
+// first size of the scratch stacks (they double)
+const SCRATCH: i32 = 64;
 
 export class JsonParser {
   /** The message of the first error (`JSON: expected ':' at byte 12`), or null. */
@@ -37,18 +39,28 @@ export class JsonParser {
     this.end = this.base + <usize>len;
   }
 
+  // Open containers (the stack, MAX_DEPTH deep) and where each one's
+  // children start on the scratch stacks `values` and `keys`: the children of
+  // all open containers, pushed as they complete; a container gets an array
+  // of exactly its size when it closes. An outer member's key is pushed
+  // before its value, so keys run ahead of values. StaticArrays read with
+  // load() and written through setRef(): at -Oz the optimizer leaves
+  // Array's accessors as calls, the hottest part of the parser.
+  private stack: StaticArray<JsonContainer> = new StaticArray<JsonContainer>(MAX_DEPTH);
+  private starts: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH);
+  private keyStarts: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH);
+  private depth: i32 = 0;
+  private values: StaticArray<JsonValue> = new StaticArray<JsonValue>(SCRATCH);
+  private nValues: i32 = 0;
+  private capValues: i32 = SCRATCH;
+  private keys: StaticArray<string> = new StaticArray<string>(SCRATCH);
+  private nKeys: i32 = 0;
+  private capKeys: i32 = SCRATCH;
+
   /** The document's value, or null with `error` set. */
   parse(): JsonValue | null {
-    // Open containers; the children of all of them on one scratch stack
-    // (`values`, and `keys` for members), from `starts[depth]`: a container
-    // gets an array of exactly its size when it closes.
-    const stack = new Array<JsonContainer>();
-    const starts = new Array<i32>();
-    const keyStarts = new Array<i32>();   // an outer member's key is pushed before its value: keys run ahead
-    const values = new Array<JsonValue>();
-    const keys = new Array<string>();
     let result: JsonValue | null = null;
-    this.ws();
+    this.skipWs();
     // a value starts here (after a '[', ',' or ':')
     while (true) {
       if (this.p >= this.end) return this.fail("expected a value");
@@ -56,20 +68,22 @@ export class JsonParser {
       let v: JsonValue;
       let opened = false;
       if (c == 0x7b || c == 0x5b) {          // { [
-        if (stack.length >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " arrays and objects");
+        if (this.depth >= MAX_DEPTH) return this.fail("nesting deeper than " + MAX_DEPTH.toString() + " arrays and objects");
         const container = new JsonContainer(c == 0x7b ? JsonKind.OBJECT : JsonKind.ARRAY);
         container.offset = this.pos();
         v = container;
         this.p++;
-        this.ws();
+        this.skipWs();
         const close: u32 = c == 0x7b ? 0x7d : 0x5d;
         if (this.p < this.end && <u32>load<u8>(this.p) == close) this.p++;
         else {
-          stack.push(container);
-          starts.push(values.length);
-          keyStarts.push(keys.length);
+          const d = this.depth;
+          setRef<JsonContainer>(changetype<usize>(this.stack), d, container);
+          store<i32>(changetype<usize>(this.starts) + (<usize>d << 2), this.nValues);
+          store<i32>(changetype<usize>(this.keyStarts) + (<usize>d << 2), this.nKeys);
+          this.depth = d + 1;
           opened = true;
-          if (c == 0x7b && !this.member(keys, "expected a string key or '}'")) return null;
+          if (c == 0x7b && !this.member("expected a string key or '}'")) return null;
         }
       } else if (c == 0x22) {                // "
         v = this.stringValue();
@@ -93,19 +107,19 @@ export class JsonParser {
         return this.fail("expected a value");
       }
       if (opened) {
-        this.ws();
+        this.skipWs();
         continue;                            // its first element or member value
       }
       // v is complete: add it to its container, then close what ends here
       while (true) {
-        const depth = stack.length;
+        const depth = this.depth;
         if (depth == 0) {
           result = v;
           break;
         }
-        const top = unchecked(stack[depth - 1]);
-        values.push(v);
-        this.ws();
+        const top = getRef<JsonContainer>(changetype<usize>(this.stack), depth - 1);
+        this.pushValue(v);
+        this.skipWs();
         const d: u32 = this.p < this.end ? <u32>load<u8>(this.p) : 0;
         if (top.kind == JsonKind.ARRAY) {
           if (d == 0x2c) { this.p++; break; }
@@ -113,98 +127,111 @@ export class JsonParser {
         } else {
           if (d == 0x2c) {
             this.p++;
-            this.ws();
-            if (!this.member(keys, "expected a string key")) return null;
+            this.skipWs();
+            if (!this.member("expected a string key")) return null;
             break;
           }
           if (d != 0x7d) return this.fail("expected ',' or '}'");
         }
         this.p++;
-        const from = starts.pop();
-        const keyFrom = keyStarts.pop();
-        if (top.kind == JsonKind.ARRAY) this.finishArray(top, values, from);
-        else this.finishObject(top, values, from, keys, keyFrom);
-        v = stack.pop();
+        const from = load<i32>(changetype<usize>(this.starts) + (<usize>(depth - 1) << 2));
+        if (top.kind == JsonKind.ARRAY) this.finishArray(top, from);
+        else this.finishObject(top, from, load<i32>(changetype<usize>(this.keyStarts) + (<usize>(depth - 1) << 2)));
+        this.depth = depth - 1;
+        v = top;
       }
       if (result !== null) break;
-      this.ws();
+      this.skipWs();
     }
-    this.ws();
+    this.skipWs();
     if (this.p < this.end) return this.fail("unexpected text after the JSON value");
     return result;
   }
 
+  @inline
+  private pushValue(v: JsonValue): void {
+    const n = this.nValues;
+    if (n == this.capValues) {
+      this.values = grown<JsonValue>(this.values, n);
+      this.capValues = n << 1;
+    }
+    setRef<JsonValue>(changetype<usize>(this.values), n, v);
+    this.nValues = n + 1;
+  }
+
+  @inline
+  private pushKey(k: string): void {
+    const n = this.nKeys;
+    if (n == this.capKeys) {
+      this.keys = grown<string>(this.keys, n);
+      this.capKeys = n << 1;
+    }
+    setRef<string>(changetype<usize>(this.keys), n, k);
+    this.nKeys = n + 1;
+  }
+
   /** Move an array's elements, values[from…], into it. */
-  private finishArray(a: JsonContainer, values: Array<JsonValue>, from: i32): void {
-    const n = values.length - from;
-    const items = new StaticArray<JsonValue>(n);
-    for (let i = 0; i < n; i++) unchecked(items[i] = unchecked(values[from + i]));
-    a.items = items;
+  private finishArray(a: JsonContainer, from: i32): void {
+    const n = this.nValues - from;
+    a.items = copyOut<JsonValue>(this.values, from, n);
     a.len = n;
-    values.length = from;
+    this.nValues = from;
   }
 
   /**
-   * Move an object's members, keys/values[from…], into it. A repeated key
-   * keeps its first place and takes the last value (as JSON.parse). Its keys
-   * array is shared with the previous object of the same keys (an array of
-   * records has one).
+   * Move an object's members, keys[keyFrom…] and values[from…], into it. A
+   * repeated key keeps its first place and takes the last value (as
+   * JSON.parse). Its keys array is shared with the previous object of the
+   * same keys (an array of records has one).
    */
-  private finishObject(o: JsonContainer, values: Array<JsonValue>, from: i32, keys: Array<string>, keyFrom: i32): void {
-    const n = values.length - from;
+  private finishObject(o: JsonContainer, from: i32, keyFrom: i32): void {
+    const n = this.nValues - from;
+    const keys = changetype<usize>(this.keys);
+    const values = changetype<usize>(this.values);
     let m = 0;
     let index: Map<string, i32> | null = null;
     for (let i = 0; i < n; i++) {
-      const k = unchecked(keys[keyFrom + i]);
+      const k = getRef<string>(keys, keyFrom + i);
       let j = -1;
       if (index !== null) {
         if (index.has(k)) j = index.get(k);
       } else {
         for (let q = 0; q < m; q++) {
-          if (unchecked(keys[keyFrom + q]) == k) {
+          if (sameKey(getRef<string>(keys, keyFrom + q), k)) {
             j = q;
             break;
           }
         }
       }
       if (j >= 0) {
-        unchecked(values[from + j] = unchecked(values[from + i]));
+        setRef<JsonValue>(values, from + j, getRef<JsonValue>(values, from + i));
         continue;
       }
-      unchecked(keys[keyFrom + m] = k);
-      unchecked(values[from + m] = unchecked(values[from + i]));
+      if (m != i) {
+        setRef<string>(keys, keyFrom + m, k);
+        setRef<JsonValue>(values, from + m, getRef<JsonValue>(values, from + i));
+      }
       m++;
       if (index !== null) index.set(k, m - 1);
-      else if (m == INDEXED_MEMBERS) index = indexKeysOf(keys, keyFrom, m);
+      else if (m == INDEXED_MEMBERS) index = indexKeys(copyOut<string>(this.keys, keyFrom, m), m);
     }
-    const items = new StaticArray<JsonValue>(m);
-    for (let i = 0; i < m; i++) unchecked(items[i] = unchecked(values[from + i]));
-    o.items = items;
+    o.items = copyOut<JsonValue>(this.values, from, m);
     o.len = m;
-    o.keys = this.shape(keys, keyFrom, m);
+    o.keys = this.shape(keyFrom, m);
     o.sharedKeys = true;
     o.keyIndex = index;
-    values.length = from;
-    keys.length = keyFrom;
+    this.nValues = from;
+    this.nKeys = keyFrom;
   }
 
-  /** The keys[from, from + m) as an array: the last one made for m keys if it holds the same strings. */
-  private shape(keys: Array<string>, from: i32, m: i32): StaticArray<string> {
+  /** keys[from, from + m) as an array: the last one made for m keys if it holds the same strings. */
+  private shape(from: i32, m: i32): StaticArray<string> {
     const slot = m < SHAPES ? m : 0;
     const last = unchecked(this.shapes[slot]);
-    if (last !== null && last.length == m) {
-      let same = true;
-      for (let i = 0; i < m; i++) {
-        // keys of one document are one string each (see key()): compare references
-        if (changetype<usize>(unchecked(last[i])) != changetype<usize>(unchecked(keys[from + i]))) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return last;
-    }
-    const made = new StaticArray<string>(m);
-    for (let i = 0; i < m; i++) unchecked(made[i] = unchecked(keys[from + i]));
+    const keys = changetype<usize>(this.keys) + (<usize>from << alignof<usize>());
+    // keys of one document are one string each (see key()): compare the references
+    if (last !== null && last.length == m && memory.compare(changetype<usize>(last), keys, <usize>m << alignof<usize>()) == 0) return last;
+    const made = copyOut<string>(this.keys, from, m);
     unchecked(this.shapes[slot] = made);
     return made;
   }
@@ -222,6 +249,12 @@ export class JsonParser {
       this.error = "JSON: " + expected + " at byte " + at.toString() + (this.p >= this.end ? " (end of input)" : "");
     }
     return null;
+  }
+
+  /** Skip whitespace; the call only when there is some (the common case is none). */
+  @inline
+  private skipWs(): void {
+    if (this.p < this.end && load<u8>(this.p) <= 0x20) this.ws();
   }
 
   private ws(): void {
@@ -248,7 +281,7 @@ export class JsonParser {
   }
 
   /** `"key" :` of a member (at a '"'), pushed on `keys`; leaves the position at its value. */
-  private member(keys: Array<string>, expected: string): bool {
+  private member(expected: string): bool {
     if (this.p >= this.end || load<u8>(this.p) != 0x22) {
       this.fail(expected);
       return false;
@@ -257,14 +290,14 @@ export class JsonParser {
     const escaped = this.scanString();
     if (this.error !== null) return false;
     const len = <i32>(this.p - 1 - start);
-    keys.push(this.key(start, len, escaped));
-    this.ws();
+    this.pushKey(this.key(start, len, escaped));
+    this.skipWs();
     if (this.p >= this.end || load<u8>(this.p) != 0x3a) {
       this.fail("expected ':'");
       return false;
     }
     this.p++;
-    this.ws();
+    this.skipWs();
     return true;
   }
 
@@ -481,12 +514,37 @@ function pow10(e: i32): f64 {
   return load<f64>(table + (<usize>e << 3));
 }
 
-/** A hash index of keys[from, from + n). */
-function indexKeysOf(keys: Array<string>, from: i32, n: i32): Map<string, i32> {
-  const own = new StaticArray<string>(n);
-  for (let i = 0; i < n; i++) unchecked(own[i] = unchecked(keys[from + i]));
-  return indexKeys(own, n);
+/** Reference `i` of a StaticArray at `arr` (no call, no bounds check). */
+@inline
+function getRef<T>(arr: usize, i: i32): T {
+  return changetype<T>(load<usize>(arr + (<usize>i << alignof<usize>())));
 }
+
+/** Store reference `v` at `i` of the StaticArray at `arr`, telling a collecting runtime (__link). */
+@inline
+function setRef<T>(arr: usize, i: i32, v: T): void {
+  store<usize>(arr + (<usize>i << alignof<usize>()), changetype<usize>(v));
+  __link(arr, changetype<usize>(v), true);
+}
+
+/** A new StaticArray with arr[from, from + n). */
+function copyOut<T>(arr: StaticArray<T>, from: i32, n: i32): StaticArray<T> {
+  const out = new StaticArray<T>(n);
+  const src = changetype<usize>(arr);
+  const dst = changetype<usize>(out);
+  for (let i = 0; i < n; i++) setRef<T>(dst, i, getRef<T>(src, from + i));
+  return out;
+}
+
+/** `arr` (n used) in a StaticArray twice as large. */
+function grown<T>(arr: StaticArray<T>, n: i32): StaticArray<T> {
+  const out = new StaticArray<T>(n << 1);
+  const src = changetype<usize>(arr);
+  const dst = changetype<usize>(out);
+  for (let i = 0; i < n; i++) setRef<T>(dst, i, getRef<T>(src, i));
+  return out;
+}
+
 
 @inline
 function isDigit(c: u8): bool {
