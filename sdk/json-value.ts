@@ -163,7 +163,7 @@ export class JsonValue {
     if (this.kind != JsonKind.STRING) return fallback;
     const v = changetype<JsonString>(this);
     let s = v.str;
-    if (s === null) {
+    if (changetype<usize>(s) == 0) {   // not `=== null`: on strings that compares characters
       s = decodeSpan(v.src!, v.spanStart, v.spanLen, v.escaped);
       v.str = s;
     }
@@ -253,7 +253,7 @@ export class JsonValue {
         case JsonKind.STRING: {
           const t = changetype<JsonString>(v);
           const s = t.str;
-          if (s !== null) w.str(s);
+          if (changetype<usize>(s) != 0) w.str(changetype<string>(s));
           else if (!t.escaped) w.utf8String(changetype<usize>(t.src!) + <usize>t.spanStart, t.spanLen);
           else w.str(t.asString());
           break;

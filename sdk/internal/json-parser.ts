@@ -20,6 +20,8 @@ export class JsonParser {
   error: string | null = null;
   /** Its byte offset from the start of the text, or -1. */
   errorOffset: i32 = -1;
+  // whether `error` is set: a bool test (on a string, `!== null` is a call comparing characters)
+  private failed: bool = false;
 
   private src: ArrayBuffer;
   private base: usize;    // address of the text's first byte
@@ -87,10 +89,10 @@ export class JsonParser {
         }
       } else if (c == 0x22) {                // "
         v = this.stringValue();
-        if (this.error !== null) return null;
+        if (this.failed) return null;
       } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
         v = this.number();
-        if (this.error !== null) return null;
+        if (this.failed) return null;
       } else if (c == 0x74) {
         if (!this.literal("true")) return null;
         v = JsonValue.bool(true);
@@ -140,7 +142,7 @@ export class JsonParser {
         this.depth = depth - 1;
         v = top;
       }
-      if (result !== null) break;
+      if (changetype<usize>(result) != 0) break;
       this.skipWs();
     }
     this.skipWs();
@@ -243,7 +245,8 @@ export class JsonParser {
   }
 
   private fail(expected: string): JsonValue | null {
-    if (this.error === null) {
+    if (!this.failed) {
+      this.failed = true;
       const at = this.pos();
       this.errorOffset = at;
       this.error = "JSON: " + expected + " at byte " + at.toString() + (this.p >= this.end ? " (end of input)" : "");
@@ -288,7 +291,7 @@ export class JsonParser {
     }
     const start = this.p + 1;
     const escaped = this.scanString();
-    if (this.error !== null) return false;
+    if (this.failed) return false;
     const len = <i32>(this.p - 1 - start);
     this.pushKey(this.key(start, len, escaped));
     this.skipWs();
@@ -313,7 +316,8 @@ export class JsonParser {
     }
     const slot = <i32>(h & <u32>(KEY_CACHE_SIZE - 1));
     const cached = unchecked(this.keyCache[slot]);
-    if (cached !== null && sameAscii(cached, start, len)) return cached;
+    // (a reference test: `!==` on strings compares their characters)
+    if (changetype<usize>(cached) != 0 && sameAscii(changetype<string>(cached), start, len)) return changetype<string>(cached);
     const s = this.decode(offset, len, false);
     unchecked(this.keyCache[slot] = s);
     return s;
@@ -595,7 +599,7 @@ function utf8Length(p: usize, end: usize): usize {
 
 /** Whether the ASCII bytes [p, p+len) spell `s`. */
 function sameAscii(s: string, p: usize, len: i32): bool {
-  if (s.length != len) return false;
+  if (load<u32>(changetype<usize>(s) - 4) != <u32>len << 1) return false;   // rtSize: the length in bytes
   const q = changetype<usize>(s);
   for (let i = 0; i < len; i++) {
     if (<u32>load<u16>(q + (<usize>i << 1)) != <u32>load<u8>(p + <usize>i)) return false;
