@@ -22,11 +22,6 @@ class Line {
     if (this.qty < 1) r.invalid("qty", "must be at least 1");
     if (this.price < 0) r.invalid("price", "must not be negative");
   }
-
-  // unused here, but a class that is read is usually written too
-  writeJson(w: JsonWriter): void {
-    w.beginObject().key("sku").str(this.sku).key("qty").int(this.qty).key("price").num(this.price).endObject();
-  }
 }
 
 class Order {

@@ -102,7 +102,7 @@ export const MALFORMED: Record<string, [string | Buffer, string]> = {
 function roundTripCases(): JsonCase[] {
   const cases: JsonCase[] = [];
   for (const [name, text] of Object.entries(WELL_FORMED)) {
-    for (const op of ["roundtrip", "roundtrip-text"]) {
+    for (const op of ["roundtrip", "roundtrip-text", "roundtrip-gc"]) {
       cases.push({ name: `${op}: ${name}`, args: `op=${op}`, body: text, status: 200, expect: jsRoundTrip(text) });
     }
   }

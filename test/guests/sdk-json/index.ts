@@ -3,6 +3,7 @@
 //
 //   roundtrip       parse the body bytes, answer the tree stringified
 //   roundtrip-text  the same through the string path (Request.bodyText, Json.parse)
+//   roundtrip-gc    parse, run a full garbage collection (incremental runtime; a no-op on the stub), stringify
 //   describe        one line per value: path, kind and what each accessor returns
 //   typed           decode the body into User (readJson), answer it encoded (writeJson)
 //   typed-array     decode the body into Item[], answer them encoded
@@ -126,9 +127,14 @@ function describe(v: JsonValue, path: string, out: string[]): void {
 
 function run(): void {
   const op = query("op");
-  if (op == "roundtrip" || op == "roundtrip-text") {
-    const r = op == "roundtrip" ? Json.parseBytes(body()) : Json.parse(bodyText());
+  if (op == "roundtrip" || op == "roundtrip-text" || op == "roundtrip-gc") {
+    const r = op == "roundtrip-text" ? Json.parse(bodyText()) : Json.parseBytes(body());
     if (!r.ok) return bad(r.error + " (offset " + r.offset.toString() + ")");
+    if (op == "roundtrip-gc") {
+      // garbage that a collection frees, then the collection: the tree must survive it whole
+      for (let i = 0; i < 1000; i++) Json.parse("[" + i.toString() + ",{\"x\":\"y\"}]");
+      __collect();
+    }
     Response.json(Json.stringify(r.value));
   } else if (op == "describe") {
     const r = Json.parseBytes(body());
