@@ -159,6 +159,7 @@ export class JsonWriter {
     if (isNullable<T>()) {
       if (value === null) return this.nul();
     }
+    if (!isDefined(value!.writeJson)) ERROR("JsonWriter.write<T>: T has no writeJson(w: JsonWriter): void method: add one that writes its fields (see sdk/README.md, \"Typed: your classes\")");
     // writeJson writes through this writer's own methods, which place the comma
     value!.writeJson(this);
     return this;

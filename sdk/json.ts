@@ -201,7 +201,9 @@ function kindName(v: JsonValue): string {
 
 /** A `T` read from object `v` (an error is recorded by the caller when `v` is not one). */
 function readInto<T>(v: JsonValue, path: string, state: DecodeState): T {
+  if (!isReference<T>() || isNullable<T>()) ERROR("Json.decode<T>: T must be a (non-nullable) class with a readJson(r: JsonReader): void method");
   const t = instantiate<T>();
+  if (!isDefined(t.readJson)) ERROR("Json.decode<T>: T has no readJson(r: JsonReader): void method: add one that reads its fields (see sdk/README.md, \"Typed: your classes\")");
   t.readJson(new JsonReader(v.isObject() ? v : missing(), path, state));
   return t;
 }

@@ -98,3 +98,16 @@ describe("sdk json on the incremental runtime (garbage collected)", () => {
     expect(r.body).toBe(c.expect);
   });
 });
+
+describe("sdk json typed mapping: build errors", () => {
+  it("a class without readJson/writeJson fails to build with a message saying what to add", async () => {
+    const [built] = await buildGuests([join(projectRoot(), "test/fixtures/guests/json-untyped")], {
+      outDir: join(projectRoot(), "build", "test-guests", "fixtures"),
+    });
+    expect(built?.ok).toBe(false);
+    const errors = built!.errors.join("\n");
+    expect(errors).toContain("Json.decode<T>: T has no readJson(r: JsonReader): void method");
+    expect(errors).toContain("JsonWriter.write<T>: T has no writeJson(w: JsonWriter): void method");
+    expect(errors).toContain("json-untyped/index/Plain");   // the class, named by the compiler
+  });
+});
