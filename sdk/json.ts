@@ -253,8 +253,15 @@ export namespace Json {
     return parseSpan(bytes, 0, bytes.byteLength);
   }
 
-  /** Parse JSON from UTF-8 bytes (an `ArrayBuffer`, such as `Request.body()`, or a `Uint8Array`), without a UTF-16 copy. */
+  /**
+   * Parse JSON from UTF-8 bytes (an `ArrayBuffer`, such as `Request.body()`,
+   * or a `Uint8Array`), without a UTF-16 copy. `null` (no body) parses as
+   * empty text: `JSON: expected a value at byte 0 (end of input)`.
+   */
   export function parseBytes<T>(data: T): JsonResult<JsonValue> {
+    if (isNullable<T>()) {
+      if (data === null) return parseSpan(new ArrayBuffer(0), 0, 0);
+    }
     if (data instanceof ArrayBuffer) {
       const buf = changetype<ArrayBuffer>(data);
       return parseSpan(buf, 0, buf.byteLength);
@@ -263,7 +270,7 @@ export namespace Json {
       const view = changetype<Uint8Array>(data);
       return parseSpan(view.buffer, view.byteOffset, view.byteLength);
     }
-    ERROR("Json.parseBytes: expected an ArrayBuffer or a Uint8Array");
+    ERROR("Json.parseBytes: expected an ArrayBuffer, a Uint8Array or null");
     return parseSpan(new ArrayBuffer(0), 0, 0);
   }
 
@@ -281,9 +288,9 @@ export namespace Json {
     return decodeParsed<T>(parse(text));
   }
 
-  /** `decode` from UTF-8 bytes (`Request.body()`); for a `Uint8Array`, `decodeValue<T>(Json.parseBytes(view).value)` after checking `ok`. */
-  export function decodeBytes<T>(data: ArrayBuffer): JsonResult<T> {
-    return decodeParsed<T>(parseSpan(data, 0, data.byteLength));
+  /** `decode` from UTF-8 bytes: `Request.body()` (null: no body, an error as `parseBytes`); for a `Uint8Array`, `decodeValue<T>(Json.parseBytes(view).value)` after checking `ok`. */
+  export function decodeBytes<T>(data: ArrayBuffer | null): JsonResult<T> {
+    return decodeParsed<T>(parseBytes<ArrayBuffer | null>(data));
   }
 
   /** Read an already parsed object (a whole document, or a member of one) into a `T`; paths in errors start at `$` = `value`. */

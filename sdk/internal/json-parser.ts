@@ -11,6 +11,7 @@ export const MAX_DEPTH: i32 = 512;
 
 // key cache: parsed keys repeat (an array of records), so one string per distinct key
 const KEY_CACHE_SIZE: i32 = 64;
+// objects of up to this many members find the last keys array of their size to share
 const SHAPES: i32 = 16;
 // first size of the scratch stacks (they double)
 const SCRATCH: i32 = 64;
@@ -27,7 +28,6 @@ export class JsonParser {
   private base: usize;    // address of the text's first byte
   private p: usize;       // current position
   private end: usize;
-  private baseOffset: i32;  // offset of the text's first byte in `src`
   private keyCache: StaticArray<string | null> = new StaticArray<string | null>(KEY_CACHE_SIZE);
   // the last keys array made for objects of n members (n < SHAPES; slot 0: larger ones)
   private shapes: StaticArray<StaticArray<string> | null> = new StaticArray<StaticArray<string> | null>(SHAPES);
@@ -35,7 +35,6 @@ export class JsonParser {
   /** Parse `len` bytes of `src` from `offset`. */
   constructor(src: ArrayBuffer, offset: i32, len: i32) {
     this.src = src;
-    this.baseOffset = offset;
     this.base = changetype<usize>(src) + <usize>offset;
     this.p = this.base;
     this.end = this.base + <usize>len;
