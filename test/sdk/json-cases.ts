@@ -102,7 +102,7 @@ export const MALFORMED: Record<string, [string | Buffer, string]> = {
 function roundTripCases(): JsonCase[] {
   const cases: JsonCase[] = [];
   for (const [name, text] of Object.entries(WELL_FORMED)) {
-    for (const op of ["roundtrip", "roundtrip-text", "roundtrip-gc"]) {
+    for (const op of ["roundtrip", "roundtrip-text", "roundtrip-view", "roundtrip-gc"]) {
       cases.push({ name: `${op}: ${name}`, args: `op=${op}`, body: text, status: 200, expect: jsRoundTrip(text) });
     }
   }
@@ -112,6 +112,7 @@ function roundTripCases(): JsonCase[] {
   for (const [name, [body, error]] of Object.entries(MALFORMED)) {
     const offset = /at byte (\d+)/.exec(error)![1];
     cases.push({ name: `malformed: ${name}`, args: "op=roundtrip", body, status: 400, expect: `${error} (offset ${offset})\n` });
+    cases.push({ name: `malformed, from a view: ${name}`, args: "op=roundtrip-view", body, status: 400, expect: `${error} (offset ${offset})\n` });
   }
   return cases;
 }

@@ -3,6 +3,7 @@
 //
 //   roundtrip       parse the body bytes, answer the tree stringified
 //   roundtrip-text  the same through the string path (Request.bodyText, Json.parse)
+//   roundtrip-view  the same from a Uint8Array view 3 bytes into a larger buffer (offsets stay the text's)
 //   roundtrip-gc    parse, run a full garbage collection (incremental runtime; a no-op on the stub), stringify
 //   describe        one line per value: path, kind and what each accessor returns
 //   typed           decode the body into User (readJson), answer it encoded (writeJson)
@@ -81,6 +82,16 @@ function body(): ArrayBuffer {
   return b !== null ? b : new ArrayBuffer(0);
 }
 
+/** `b` as a view into a larger buffer, between "x]}" and "{[\"": bytes the parser must not read. */
+function view(b: ArrayBuffer): Uint8Array {
+  const n = b.byteLength;
+  const whole = new Uint8Array(n + 6);
+  whole.set([0x78, 0x5d, 0x7d], 0);
+  whole.set(Uint8Array.wrap(b), 3);
+  whole.set([0x7b, 0x5b, 0x22], n + 3);
+  return whole.subarray(3, n + 3);
+}
+
 function bodyText(): string {
   const t = Request.bodyText();
   return t !== null ? t : "";
@@ -127,8 +138,8 @@ function describe(v: JsonValue, path: string, out: string[]): void {
 
 function run(): void {
   const op = query("op");
-  if (op == "roundtrip" || op == "roundtrip-text" || op == "roundtrip-gc") {
-    const r = op == "roundtrip-text" ? Json.parse(bodyText()) : Json.parseBytes(body());
+  if (op == "roundtrip" || op == "roundtrip-text" || op == "roundtrip-gc" || op == "roundtrip-view") {
+    const r = op == "roundtrip-text" ? Json.parse(bodyText()) : op == "roundtrip-view" ? Json.parseBytes(view(body())) : Json.parseBytes(body());
     if (!r.ok) return bad(r.error + " (offset " + r.offset.toString() + ")");
     if (op == "roundtrip-gc") {
       // garbage that a collection frees, then the collection: the tree must survive it whole
