@@ -19,7 +19,8 @@
 //          filter drops Content-Length
 //   json   200 objects {id, name, value} built, encoded, decoded, `value`
 //          summed, the sum answered ("60300\n"): Lua with cjson, njs with
-//          JSON, wasm bench/guests/json-roundtrip (SDK writer + its own parser)
+//          JSON, wasm bench/guests/json-roundtrip (the SDK's JSON: JsonWriter
+//          to UTF-8 bytes, Json.parseBytes into a value tree, get("value"))
 //   upper and json also run with wasm_fuel_limit (same guest, compiled with
 //   fuel charges): the cost of fuel.
 // Every target's body is checked once, before timing, against the others.

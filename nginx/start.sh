@@ -52,6 +52,8 @@ alias html/static/sample.txt;'
 CURL[rate-limit]="for i in \$(seq 12); do curl -s -o /dev/null -w '%{http_code} ' $BASE_URL/limited; done   # 200 x10, then 429: 10 per minute per client, counted across workers"
 LOCATION[status-metrics]=/status/; PHASES[status-metrics]="content:on_content log:on_log"
 CURL[status-metrics]="curl -s $BASE_URL/status/404; curl -s $BASE_URL/metrics   # log_by_wasm counted it: responses_total{class=\"4xx\"} 1"
+LOCATION[json-api]=/orders
+CURL[json-api]="curl -s $BASE_URL/orders -d '{\"customer\":\"ann\",\"items\":[{\"sku\":\"A1\",\"qty\":2,\"price\":9.5}]}'   # totals as JSON; malformed JSON: 400 with the parser's error"
 LOCATION[aggregate]=/aggregate
 CURL[aggregate]="curl -s '$BASE_URL/aggregate?id=7'   # two subrequests (users and orders services on 18094, 18095) merged into one JSON document"
 # Balancer guests go in an upstream {} block, which `ngxwasm install` does not
