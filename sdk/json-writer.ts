@@ -4,7 +4,7 @@
 
 import { f64ToJson } from "./internal/json-number";
 
-const HEX = "0123456789abcdef";
+@lazy const HEX = "0123456789abcdef";
 
 /**
  * Writes JSON text as UTF-8 bytes.
