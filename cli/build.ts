@@ -15,6 +15,7 @@
 // sdk/README.md ("Memory").
 import asc from "assemblyscript/asc";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import { HOST_FUNCTIONS } from "../host-abi/tables.js";
@@ -38,6 +39,8 @@ export interface BuildOptions {
   debug?: boolean;
   /** The AssemblyScript runtime; "auto" (the default) picks one per guest (see the top of this file). */
   runtime?: GuestRuntime | "auto";
+  /** Called with the absolute path of every source file the compiler reads (`ngxwasm dev` watches them). */
+  onSourceRead?: (path: string) => void;
 }
 
 export interface BuildResult {
@@ -124,6 +127,13 @@ async function compileOne(file: string, wasmPath: string, runtime: GuestRuntime,
     stdout: sink(() => undefined),
     stderr: sink((s) => (stderr += s)),
     writeFile: (name: string, contents: Uint8Array | string, dir: string) => void files.set(resolve(dir, name), contents),
+    // asc's own reader, plus the notice: a file that does not exist is null, as asc expects.
+    readFile: async (name: string, dir: string) => {
+      const path = resolve(dir, name);
+      const text = await readFile(path, "utf8").catch(() => null);
+      if (text !== null) options.onSourceRead?.(path);
+      return text;
+    },
   });
   if (!error) return { errors: [], files };
   const diagnostics = stderr
