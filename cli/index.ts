@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import * as build from "./commands/build.js";
+import * as dev from "./commands/dev.js";
 import * as inspect from "./commands/inspect.js";
 import * as install from "./commands/install.js";
 import * as validate from "./commands/validate.js";
@@ -36,13 +37,15 @@ Examples:
   $ ngxwasm build guests/hello --out-dir build/guests
   $ ngxwasm validate build/guests/hello.wasm --export on_content --phase content
   $ ngxwasm inspect build/guests/hello.wasm
-  $ ngxwasm install build/guests/hello.wasm --tree nginx --location /hello`,
+  $ ngxwasm install build/guests/hello.wasm --tree nginx --location /hello
+  $ ngxwasm dev guests/hello --port 8080`,
     );
   // Subcommands inherit exitOverride/showHelpAfterError when added after them.
   build.register(program, finish);
   validate.register(program, finish);
   inspect.register(program, finish);
   install.register(program, finish);
+  dev.register(program, finish);
 
   try {
     await program.parseAsync(argv);
