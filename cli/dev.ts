@@ -264,10 +264,15 @@ export async function runDev(entries: string[], options: DevOptions, control: De
       const since = pendingSince;
       pending = new Set();
       pendingSince = Infinity;
+      const buildStart = performance.now();
       const good = await build(batch);
       watchSources();
+      const serveStart = performance.now();
       if (good.length && (await serve(good))) {
-        out(`rebuilt ${good.map((g) => g.name).join(", ")} in ${seconds(performance.now() - since)}, serving`);
+        // From the save to the new build being served; the parts say where the time went.
+        const now = performance.now();
+        const parts = `build ${seconds(serveStart - buildStart)}, ${validateFor === "nginx" ? "nginx reload" : "load"} ${seconds(now - serveStart)}`;
+        out(`rebuilt ${good.map((g) => g.name).join(", ")} in ${seconds(now - since)}, serving (${parts})`);
       }
     }
   }
