@@ -136,7 +136,9 @@ http {
   /** The location block directives besides the handlers: the origin, for a location without a content handler. */
   private directives(guest: DevGuest): string[] {
     const hasContent = guest.handlers.some((h) => h.phase.name === "content");
-    return this.options.origin && !hasContent && !isServerLevel(guest) ? [`proxy_pass ${this.options.origin};`] : [];
+    if (!this.options.origin || hasContent || isServerLevel(guest)) return [];
+    // The client's Accept-Encoding is not passed on: body filters work on the origin's plain bytes.
+    return [`proxy_pass ${this.options.origin};`, `proxy_set_header Accept-Encoding "";`];
   }
 
   async serve(guests: readonly DevGuest[]): Promise<void> {

@@ -215,11 +215,11 @@ export class TsDevServer implements DevServer {
   /** Pass the request through to --origin, as nginx's proxy_pass without a URI part. */
   private async fromOrigin(request: DevRequest): Promise<DevResponse> {
     const url = `${this.options.origin}${request.path}${request.args ? `?${request.args}` : ""}`;
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !HOP_HEADERS.has(k.toLowerCase()) && k.toLowerCase() !== "host"));
+    // Not the client's Host (the origin's is its own) nor its Accept-Encoding (body filters work on plain bytes).
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !HOP_HEADERS.has(k.toLowerCase()) && !["host", "accept-encoding"].includes(k.toLowerCase())));
     const body = request.body && request.method !== "GET" && request.method !== "HEAD" ? request.body : undefined;
     let res: Response;
     try {
-      // identity: the body filters see the bytes as the origin has them
       res = await fetch(url, { method: request.method, headers: { ...headers, "accept-encoding": "identity" }, body, redirect: "manual" });
     } catch (e) {
       this.options.err(`[error] ngxwasm dev: --origin ${this.options.origin}: ${request.method} ${url} failed: ${(e as Error).cause ?? (e as Error).message} — is the origin running?`);
