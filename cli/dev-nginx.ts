@@ -82,6 +82,21 @@ export class NginxDevServer implements DevServer {
   private tailTimer: NodeJS.Timeout | undefined;
   private readonly killOnExit = (): void => this.killGroup();
 
+  /**
+   * The pid of an nginx that runs from `prefix` already (another `ngxwasm dev`
+   * with the same --out-dir), or undefined. Checked before the prefix is
+   * rewritten: its next reload would otherwise load this session's guests.
+   */
+  static runningIn(prefix: string): number | undefined {
+    try {
+      const pid = Number(readFileSync(join(prefix, "nginx.pid"), "utf8").trim());
+      // A stale pid file may name a pid reused by another program.
+      return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("nginx") ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   constructor(private readonly options: NginxDevServerOptions) {
     const { prefix } = options;
     for (const d of ["conf.d", "wasm"]) rmSync(join(prefix, d), { recursive: true, force: true });
@@ -199,7 +214,12 @@ http {
     let code: number | null | undefined;
     void this.exited.then((c) => {
       code = c;
-      if (this.child === child) this.options.err(`[emerg] nginx (pid ${child.pid}) exited with code ${c}: ${this.refusal(this.logSince(mark))}`);
+      // Died while serving (not at start, not stopped): say so; the next rebuild starts it again.
+      if (this.child === child && this.tailTimer) {
+        this.options.err(`[emerg] nginx (pid ${child.pid}) exited with code ${c}: ${this.refusal(this.logSince(mark))} — it is started again at the next rebuild`);
+        this.tail();
+        this.forget();
+      }
     });
     const deadline = Date.now() + 60_000;
     while (!/start worker process \d+/.test(this.logSince(mark))) {

@@ -44,11 +44,6 @@ export interface DevOptions {
   outDir: string;
 }
 
-/** Ends the loop (tests; the command ends it on SIGINT/SIGTERM). */
-export interface DevControl {
-  signal?: AbortSignal;
-}
-
 /** A guest of this session: what it is served as, and what it compiles from. */
 interface SessionGuest extends DevGuest {
   /** The entry's source file. */
@@ -152,7 +147,8 @@ function describeGuest(g: DevGuest, url: string): string {
   return isServerLevel(g) ? `  every request → ${g.name} (${handlers})` : `  ${url}${g.location} → ${g.name} (${handlers})`;
 }
 
-export async function runDev(entries: string[], options: DevOptions, control: DevControl = {}): Promise<number> {
+/** Runs until SIGINT or SIGTERM; 0 then, 1 when serving could not start. */
+export async function runDev(entries: string[], options: DevOptions): Promise<number> {
   if (entries.length === 0) {
     if (!existsSync(join(process.cwd(), "index.ts"))) {
       throw new UsageError("no guest given and there is no index.ts here — pass a guest directory or .ts file (e.g. ngxwasm dev guests/hello)");
@@ -170,6 +166,17 @@ export async function runDev(entries: string[], options: DevOptions, control: De
 
   const server = chooseServer(options, origin, outDir);
   if (!server) return 1;
+  // Ctrl-C or SIGTERM, from now on (also during the first build): stop cleanly, nginx included.
+  const stopped = new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+      resolveStop();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+
   const validateFor = server.mode === "nginx" ? "nginx" : "ts";
   const baseDirs = [process.cwd(), sep, ...guests.map((g) => dirname(g.file))];
 
@@ -218,23 +225,73 @@ export async function runDev(entries: string[], options: DevOptions, control: De
     return true;
   };
 
+  // Builds and serves run one at a time, in order: the first build, then a
+  // rebuild for whatever was saved meanwhile (saves during a build are
+  // gathered for the next one).
+  let work: Promise<void> = Promise.resolve();
+  let closed = false;
+  let pending = new Set<SessionGuest>();
+  let pendingSince = Infinity;
+  let drainQueued = false;
   const watcher = new SourceWatcher((paths, firstChangeAt) => {
     const changed = guests.filter((g) =>
       paths.some((p) => g.sources.has(p) || (p.endsWith(".ts") && [...g.sources].some((s) => dirname(s) === dirname(p)))),
     );
-    queue(changed, firstChangeAt);
+    if (!changed.length) return;
+    for (const g of changed) pending.add(g);
+    pendingSince = Math.min(pendingSince, firstChangeAt);
+    if (!drainQueued) {
+      drainQueued = true;
+      work = work.then(drain);
+    }
   });
   const watchSources = () => watcher.watchFiles(guests.flatMap((g) => [...g.sources]));
 
+  async function drain(): Promise<void> {
+    drainQueued = false;
+    while (pending.size && !closed) {
+      const batch = guests.filter((g) => pending.has(g));
+      const since = pendingSince;
+      pending = new Set();
+      pendingSince = Infinity;
+      try {
+        const buildStart = performance.now();
+        const good = await build(batch);
+        watchSources();
+        const serveStart = performance.now();
+        if (good.length && (await serve(good))) {
+          // From the save to the new build being served; the parts say where the time went.
+          const now = performance.now();
+          const parts = `build ${seconds(serveStart - buildStart)}, ${validateFor === "nginx" ? "nginx reload" : "load"} ${seconds(now - serveStart)}`;
+          out(`rebuilt ${good.map((g) => g.name).join(", ")} in ${seconds(now - since)}, serving (${parts})`);
+        }
+      } catch (e) {
+        // Whatever went wrong with this rebuild, the loop goes on with the next save.
+        err(`ngxwasm dev: rebuilding ${batch.map((g) => g.name).join(", ")} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+    }
+  }
+
+  const shutdown = async (): Promise<void> => {
+    closed = true;
+    watcher.close();
+    await work;
+    await server.stop();
+  };
+
   // First build, then start serving (even with nothing built: the fixed guest is served when it builds).
   const started = performance.now();
-  const firstGood = await build(guests);
-  watchSources();
-  if (firstGood.length) out(`built ${firstGood.map((g) => g.name).join(", ")} in ${seconds(performance.now() - started)}`);
+  let up = false;
+  work = (async () => {
+    const firstGood = await build(guests);
+    watchSources();
+    if (firstGood.length) out(`built ${firstGood.map((g) => g.name).join(", ")} in ${seconds(performance.now() - started)}`);
+    up = await serve(firstGood);
+  })();
+  await work;
   // The first serve() starts the server: if it fails, there is nothing to keep running.
-  if (!(await serve(firstGood))) {
-    watcher.close();
-    await server.stop();
+  if (!up) {
+    await shutdown();
     return 1;
   }
   const url = serverUrl(options.host, options.port);
@@ -248,55 +305,25 @@ export async function runDev(entries: string[], options: DevOptions, control: De
   if (origin) out(`  other paths → ${origin} (--origin)`);
   out(`watching ${watcher.directories.length} source director${watcher.directories.length === 1 ? "y" : "ies"}; Ctrl-C stops`);
 
-  // Rebuilds, one at a time: saves during a build are gathered for the next one.
-  let pending = new Set<SessionGuest>();
-  let pendingSince = Infinity;
-  let building: Promise<void> | undefined;
-  function queue(changed: SessionGuest[], at: number): void {
-    if (!changed.length) return;
-    for (const g of changed) pending.add(g);
-    pendingSince = Math.min(pendingSince, at);
-    building ??= drain().finally(() => (building = undefined));
-  }
-  async function drain(): Promise<void> {
-    while (pending.size) {
-      const batch = guests.filter((g) => pending.has(g));
-      const since = pendingSince;
-      pending = new Set();
-      pendingSince = Infinity;
-      const buildStart = performance.now();
-      const good = await build(batch);
-      watchSources();
-      const serveStart = performance.now();
-      if (good.length && (await serve(good))) {
-        // From the save to the new build being served; the parts say where the time went.
-        const now = performance.now();
-        const parts = `build ${seconds(serveStart - buildStart)}, ${validateFor === "nginx" ? "nginx reload" : "load"} ${seconds(now - serveStart)}`;
-        out(`rebuilt ${good.map((g) => g.name).join(", ")} in ${seconds(now - since)}, serving (${parts})`);
-      }
-    }
-  }
-
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    control.signal?.addEventListener("abort", stop, { once: true });
-  });
+  await stopped;
   out("ngxwasm dev: stopping");
-  watcher.close();
-  await building;
-  await server.stop();
+  await shutdown();
   return 0;
 }
 
-/** nginx when asked for or found, else the in-process host; undefined (after a message) when nginx is required but missing. */
+/** nginx when asked for or found, else the in-process host; undefined (after a message) when nginx is required but missing or its prefix is in use. */
 function chooseServer(options: DevOptions, origin: string | undefined, outDir: string): DevServer | undefined {
   const common = { host: options.host, port: options.port, origin, out, err };
   if (options.hostMode !== "ts") {
     const found = findNginx({ nginx: options.nginx, module: options.module });
     if (found.ok) {
-      return new NginxDevServer({ ...common, bin: found.bin, module: found.module, version: found.version, prefix: join(outDir, "nginx") });
+      const prefix = join(outDir, "nginx");
+      const other = NginxDevServer.runningIn(prefix);
+      if (other !== undefined) {
+        err(`ngxwasm dev: nginx (pid ${other}) already runs from ${displayPath(prefix)}, another ngxwasm dev's — stop it, or give this one its own --out-dir`);
+        return undefined;
+      }
+      return new NginxDevServer({ ...common, bin: found.bin, module: found.module, version: found.version, prefix });
     }
     if (options.hostMode === "nginx") {
       err(`ngxwasm dev: --host-mode nginx, but ${found.reason}`);

@@ -195,6 +195,14 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
     // The guest's ngx_wasm_log line reaches the terminal (nginx: from its error log).
     await dev.waitFor(/\[info\] \[wasm\] greeting one/);
 
+    if (mode === "nginx") {
+      // A second dev on the same --out-dir would rewrite this one's nginx prefix: refused, nothing touched.
+      const second = await runCli(["dev", "greet", "--port", String(await freePort()), "--out-dir", outDir], { cwd: root });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/ngxwasm dev: nginx \(pid \d+\) already runs from .*out\/nginx, another ngxwasm dev's — stop it, or give this one its own --out-dir/);
+      expect((await httpFetch(url)).text).toBe("one\n");
+    }
+
     // A save is rebuilt and served, and the time it took is printed.
     let mark = dev.output.length;
     writeFileSync(source, greeter("two", guestDir));
