@@ -268,6 +268,51 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
   }, 240_000);
 });
 
+describe("ngxwasm dev: what a save rebuilds", () => {
+  it("a guest's own file rebuilds that guest only; a module two guests import rebuilds both; each is served at /<name>", async () => {
+    const root = join(work, "watch");
+    mkdirSync(join(root, "common"), { recursive: true });
+    const common = join(root, "common", "words.ts");
+    writeFileSync(common, `export const WORD = "alpha";\n`);
+    for (const name of ["a", "b"]) {
+      const dir = join(root, name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, "index.ts"),
+        `import { Response, handle } from "${sdkFrom(dir)}";
+import { WORD } from "../common/words";
+
+export function on_content(): i32 {
+  return handle((): void => {
+    Response.say("${name} " + WORD);
+  });
+}
+`,
+      );
+    }
+    const port = await freePort();
+    const dev = startDev(["a", "b", "--host-mode", "ts", "--port", String(port)], root, join(root, "out"));
+    await dev.waitFor(/watching \d+ source directories/);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await httpFetch(`${base}/a`)).text).toBe("a alpha\n");
+    expect((await httpFetch(`${base}/b/more`)).text).toBe("b alpha\n");
+    expect((await httpFetch(`${base}/c`)).status).toBe(404);
+
+    let mark = dev.output.length;
+    writeFileSync(common, `export const WORD = "beta";\n`);
+    await pollUntil(`${base}/a`, "a beta\n");
+    await pollUntil(`${base}/b`, "b beta\n");
+    await dev.waitFor(/rebuilt a, b in /, mark);
+
+    mark = dev.output.length;
+    writeFileSync(join(root, "a", "index.ts"), readFileSync(join(root, "a", "index.ts"), "utf8").replace(`"a "`, `"A "`));
+    await pollUntil(`${base}/a`, "A beta\n");
+    await dev.waitFor(/rebuilt a in /, mark);
+    expect(dev.output.slice(mark)).not.toMatch(/rebuilt (a, )?b/);
+    expect(await dev.stop()).toBe(0);
+  }, 240_000);
+});
+
 describe("ngxwasm dev: refusals", () => {
   it("--host-mode nginx without the module names it and what to do (exit 1)", async () => {
     const r = await runCli(["dev", "greet", "--host-mode", "nginx", "--module", join(work, "absent.so"), "--port", String(await freePort())], { cwd: work });
