@@ -114,9 +114,13 @@ export class NginxDevServer implements DevServer {
   private renderConfig(guests: readonly DevGuest[]): string {
     const { origin } = this.options;
     const listen = this.options.host.includes(":") ? `[${this.options.host}]:${this.options.port}` : `${this.options.host}:${this.options.port}`;
-    // Paths other guests' subrequests (and unclaimed paths) reach: the origin, when there is one.
-    const fallback = origin && !guests.some((g) => !isServerLevel(g) && g.location === "/") ? `\n        location / {\n            proxy_pass ${origin};\n        }` : "";
-    return `# Written by \`ngxwasm dev\` at each start; the guests' blocks are in conf.d/.
+    // Where unclaimed paths and the guests' subrequests go: the origin, when there is one
+    // (plain bytes there too: a subrequest's body is read by a guest).
+    const fallback =
+      origin && !guests.some((g) => !isServerLevel(g) && g.location === "/")
+        ? `\n        location / {\n            proxy_pass ${origin};\n            proxy_set_header Accept-Encoding "";\n        }`
+        : "";
+    return `# Written by \`ngxwasm dev\` at each start and rebuild; the guests' blocks are in conf.d/.
 load_module ${this.options.module};
 ${process.getuid?.() === 0 ? "# As root, workers run as root too, so they can read the prefix wherever it is.\nuser root;\n" : ""}daemon off;
 master_process on;
@@ -166,7 +170,9 @@ http {
     for (const g of guests) {
       copyFileSync(g.wasmPath, this.path(`wasm/${g.name}.wasm`));
       const snippet = renderSnippet({ name: g.name, handlers: g.handlers, location: g.location, directives: this.directives(g), source: displayPath(g.wasmPath) });
-      writeFileSync(this.path(`conf.d/${g.name}.conf`), snippet.replace("written by `ngxwasm install`", "written by `ngxwasm dev`"));
+      // install's first line tells to re-run install; here the snippet is rewritten at each rebuild.
+      const header = `# ${g.name}: written by \`ngxwasm dev\` from ${displayPath(g.entry)} at each rebuild.`;
+      writeFileSync(this.path(`conf.d/${g.name}.conf`), [header, ...snippet.split("\n").slice(1)].join("\n"));
     }
     writeFileSync(this.path("nginx.conf"), this.renderConfig(guests));
     try {

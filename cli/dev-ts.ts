@@ -2,8 +2,8 @@
 // that runs each request through the guests' phase handlers in nginx's
 // order — server_rewrite, rewrite, access, content (or the --origin, or 404),
 // header_filter, body_filter, log — with Host.run, one Host for the whole
-// session so the shared dict and metrics live across rebuilds, as nginx's
-// zones live across reloads. Subrequests are served by the same routing.
+// session so the shared dict lives across rebuilds, as nginx's
+// zone lives across reloads. Subrequests are served by the same routing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import { Method, type Phase } from "../host-abi/tables.js";
@@ -15,7 +15,7 @@ interface DevRequest {
   method: string;
   path: string;
   args: string;
-  headers: Record<string, string>;
+  headers: Record<string, string> | [string, string][];
   body?: Uint8Array;
   remoteAddr: string;
   variables: Record<string, string>;
@@ -94,8 +94,9 @@ export class TsDevServer implements DevServer {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const [path = "/", args = ""] = (req.url ?? "/").split(/\?(.*)/s, 2);
-      const headers: Record<string, string> = {};
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
+      // Pairs, so a repeated header stays repeated.
+      const headers: [string, string][] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
       const hasBody = chunks.length > 0 || req.headers["content-length"] !== undefined;
       const request: DevRequest = {
         method: req.method ?? "GET",
@@ -132,7 +133,8 @@ export class TsDevServer implements DevServer {
     for (const g of [...serverGuests, ...(guest ? [guest] : [])]) {
       for (const h of g.handlers) handlers.push({ guest: g, phase: h.phase.name, exportName: h.exportName });
     }
-    const inPhase = (phase: Phase) => handlers.filter((h) => h.phase === phase);
+    // As nginx: a subrequest skips the access phase, and only the main request is logged.
+    const inPhase = (phase: Phase) => (depth > 0 && (phase === "access" || phase === "log") ? [] : handlers.filter((h) => h.phase === phase));
 
     let response: DevResponse | undefined;
     for (const phase of ["server_rewrite", "rewrite", "access"] as const) {
@@ -194,7 +196,7 @@ export class TsDevServer implements DevServer {
   private async run(guest: DevGuest, options: RunOptions, depth: number): Promise<RunResult> {
     const wasm = this.loaded.get(guest.name)?.wasm;
     if (!wasm) throw new Error(`guest ${guest.name} is not loaded`);
-    const r = await this.wasmHost.run(wasm, { ...options, subrequest: (call) => this.subrequest(call, depth) });
+    const r = await this.wasmHost.run(wasm, { ...options, subrequest: (call) => this.subrequest(call, options.request?.headers ?? [], depth) });
     for (const entry of r.logs) {
       const line = entry.source === "guest" ? guestLogLine(entry.levelName, entry.message) : `[${entry.levelName}] ${entry.message}`;
       this.options.out(line);
@@ -203,10 +205,17 @@ export class TsDevServer implements DevServer {
     return r;
   }
 
-  private async subrequest(call: SubrequestCall, depth: number): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }> {
+  /** A subrequest has the parent's request headers (as nginx copies them), with those the guest set. */
+  private async subrequest(
+    call: SubrequestCall,
+    parentHeaders: Record<string, string> | [string, string][],
+    depth: number,
+  ): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }> {
     if (depth >= MAX_SUBREQUEST_DEPTH) throw new Error(`subrequest ${call.uri}: more than ${MAX_SUBREQUEST_DEPTH} nested subrequests`);
+    const inherited = (Array.isArray(parentHeaders) ? parentHeaders : Object.entries(parentHeaders)).filter(([k]) => !Object.hasOwn(call.headers, k.toLowerCase()));
+    const headers: [string, string][] = [...inherited, ...Object.entries(call.headers)];
     const r = await this.handle(
-      { method: METHOD_NAMES.get(call.method) ?? "GET", path: call.uri, args: call.args, headers: call.headers, remoteAddr: "127.0.0.1", variables: {} },
+      { method: METHOD_NAMES.get(call.method) ?? "GET", path: call.uri, args: call.args, headers, remoteAddr: "127.0.0.1", variables: {} },
       depth + 1,
     );
     return { status: r.status, headers: r.headers, body: r.body };
@@ -216,11 +225,12 @@ export class TsDevServer implements DevServer {
   private async fromOrigin(request: DevRequest): Promise<DevResponse> {
     const url = `${this.options.origin}${request.path}${request.args ? `?${request.args}` : ""}`;
     // Not the client's Host (the origin's is its own) nor its Accept-Encoding (body filters work on plain bytes).
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !HOP_HEADERS.has(k.toLowerCase()) && !["host", "accept-encoding"].includes(k.toLowerCase())));
+    const pairs = Array.isArray(request.headers) ? request.headers : Object.entries(request.headers);
+    const headers = pairs.filter(([k]) => !HOP_HEADERS.has(k.toLowerCase()) && !["host", "accept-encoding"].includes(k.toLowerCase()));
     const body = request.body && request.method !== "GET" && request.method !== "HEAD" ? request.body : undefined;
     let res: Response;
     try {
-      res = await fetch(url, { method: request.method, headers: { ...headers, "accept-encoding": "identity" }, body, redirect: "manual" });
+      res = await fetch(url, { method: request.method, headers: [...headers, ["accept-encoding", "identity"]], body, redirect: "manual" });
     } catch (e) {
       this.options.err(`[error] ngxwasm dev: --origin ${this.options.origin}: ${request.method} ${url} failed: ${(e as Error).cause ?? (e as Error).message} — is the origin running?`);
       return { status: 502, headers: { "content-type": "text/plain" }, body: text("502 Bad Gateway: the --origin did not answer\n") };

@@ -141,6 +141,25 @@ export function on_body(): i32 {
 `;
 }
 
+/** A content guest that answers with what a subrequest to /api/item got. */
+function asker(dir: string): string {
+  return `import { Response, Stage, Subrequest, handle } from "${sdkFrom(dir)}";
+
+const stage = new Stage();
+
+export function on_content(): i32 {
+  return handle((): void => {
+    if (stage.is(0)) {
+      Subrequest.fetch("/api/item", "id=7");
+      stage.next();
+      return;
+    }
+    Response.say("origin answered " + Subrequest.status().toString() + ": " + Subrequest.bodyText());
+  });
+}
+`;
+}
+
 let origin: Server;
 let originPort: number;
 
@@ -248,22 +267,32 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
     await expect(httpFetch(url, { timeoutMs: 2_000 })).rejects.toThrow();
   }, 240_000);
 
-  it("--origin: a header and body filter guest works on the origin's (uncompressed) answers", async () => {
+  it("--origin: a filter guest works on the origin's (uncompressed) answers, a content guest's subrequests reach the origin", async () => {
     const root = join(work, `origin-${mode}`);
-    const guestDir = join(root, "shout");
-    mkdirSync(guestDir, { recursive: true });
-    writeFileSync(join(guestDir, "index.ts"), shouter(guestDir));
+    for (const [name, source] of [["shout", shouter], ["ask", asker]] as const) {
+      mkdirSync(join(root, name), { recursive: true });
+      writeFileSync(join(root, name, "index.ts"), source(join(root, name)));
+    }
     const port = await freePort();
     const dev = startDev(
-      ["shout", "--host-mode", mode, "--port", String(port), "--phase", "header_filter:on_header", "--phase", "body_filter:on_body", "--origin", `http://127.0.0.1:${originPort}/`],
+      ["shout", "ask", "--host-mode", mode, "--port", String(port), "--phase", "shout=header_filter:on_header", "--phase", "shout=body_filter:on_body",
+        "--origin", `http://127.0.0.1:${originPort}/`],
       root,
       join(root, "out"),
     );
     await dev.waitFor(serving);
-    const res = await httpFetch(`http://127.0.0.1:${port}/some/page?x=1`, { headers: { "Accept-Encoding": "gzip" } });
-    expect(res.status).toBe(200);
-    expect(res.text).toBe("FROM ORIGIN /SOME/PAGE?X=1 PLAIN\n");
-    expect(res.headers["x-dev"]).toBe("filtered");
+    expect(dev.output).toContain(`other paths → http://127.0.0.1:${originPort} (--origin)`);
+    const base = `http://127.0.0.1:${port}`;
+    const filtered = await httpFetch(`${base}/shout/page?x=1`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(filtered.status).toBe(200);
+    expect(filtered.text).toBe("FROM ORIGIN /SHOUT/PAGE?X=1 PLAIN\n");
+    expect(filtered.headers["x-dev"]).toBe("filtered");
+    // /api/item belongs to no guest: the subrequest goes to the origin.
+    const asked = await httpFetch(`${base}/ask`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toBe("origin answered 200: from origin /api/item?id=7 plain\n\n");
+    // So does a request for it.
+    expect((await httpFetch(`${base}/elsewhere`)).text).toBe("from origin /elsewhere plain\n");
     expect(await dev.stop()).toBe(0);
   }, 240_000);
 });
