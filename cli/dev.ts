@@ -304,6 +304,14 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
   }
   if (origin) out(`  other paths → ${origin} (--origin)`);
   out(`watching ${watcher.directories.length} source director${watcher.directories.length === 1 ? "y" : "ies"}; Ctrl-C stops`);
+  // One more build of a guest, thrown away, while nobody waits: V8 optimises the
+  // compiler's code over its first runs, and the first save is then served sooner.
+  const warm = guests.find((g) => g.served);
+  if (warm) {
+    work = work.then(async () => {
+      if (!closed && !pending.size) await buildGuests([warm.entry], { outDir: join(outDir, "warm-up") }).catch(() => undefined);
+    });
+  }
 
   await stopped;
   out("ngxwasm dev: stopping");
