@@ -199,8 +199,11 @@ http {
 
   /** The failure lines of a configuration nginx refused, without timestamps. */
   private refusal(log: string): string {
-    const lines = log.split("\n").map((l) => LOG_LINE.exec(l)).filter((m) => m && (m[1] === "emerg" || m[1] === "alert" || m[1] === "crit"));
-    return lines.map((m) => `[${m![1]}] ${m![2]}`).join("\n") || this.stderr.trim() || log.trim();
+    const matches = log.split("\n").map((l) => LOG_LINE.exec(l)).filter((m) => m && (m[1] === "emerg" || m[1] === "alert" || m[1] === "crit"));
+    // nginx tries bind() five times: one line is enough.
+    const lines = [...new Set(matches.map((m) => `[${m![1]}] ${m![2]}`))];
+    if (lines.some((l) => l.includes("Address already in use"))) lines.push("the port is taken — pick another --port (or --host)");
+    return lines.join("\n") || this.stderr.trim() || log.trim();
   }
 
   private async start(): Promise<void> {
