@@ -125,17 +125,19 @@ export function planGuests(entries: string[], options: Pick<DevOptions, "phase" 
 /**
  * An asc diagnostic with a first line editors and terminals can jump to:
  * `guests/hello/index.ts:3:7: error TS1005: ';' expected.`, then asc's own
- * text (the source line, the caret) indented.
+ * text (the source line, the caret) indented. asc names the file relative to
+ * its base directory, not the working directory: `sources` (the files the
+ * compiler read) give the real path.
  */
-export function formatCompileError(diagnostic: string, baseDirs: string[]): string {
+export function formatCompileError(diagnostic: string, sources: Iterable<string>): string {
   const head = /^ERROR (\w+): (.*)$/m.exec(diagnostic);
   const at = /in (.+)\((\d+),(\d+)\)\s*$/m.exec(diagnostic);
   if (!head || !at) return diagnostic.replace(/^/gm, "    ");
   // The first line says it all again; asc's source excerpt follows it.
   const indented = diagnostic.replace(/^ERROR .*\n/, "").replace(/^/gm, "    ");
-  // asc names the file relative to its base directory, which is not always the working directory.
-  const file = [at[1]!, ...baseDirs.map((d) => join(d, at[1]!))].find((f) => existsSync(f)) ?? at[1]!;
-  return `${displayPath(resolve(file))}:${at[2]}:${at[3]}: error ${head[1]}: ${head[2]}\n${indented}`;
+  const named = at[1]!.split("/").join(sep);
+  const file = [...sources].find((f) => f === named || f.endsWith(sep + named));
+  return `${file ? displayPath(file) : at[1]}:${at[2]}:${at[3]}: error ${head[1]}: ${head[2]}\n${indented}`;
 }
 
 /** `0.42 s`. */
@@ -178,7 +180,6 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
   });
 
   const validateFor = server.mode === "nginx" ? "nginx" : "ts";
-  const baseDirs = [process.cwd(), sep, ...guests.map((g) => dirname(g.file))];
 
   /** Build and validate each guest; returns those with a good new build (at their candidate path). */
   const build = async (batch: SessionGuest[]): Promise<SessionGuest[]> => {
@@ -188,7 +189,7 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
       const [result] = await buildGuests([g.entry], { outDir: candidateDir, onSourceRead: (p) => sources.add(p) });
       g.sources = sources;
       if (!result?.ok) {
-        for (const e of result?.errors ?? []) err(formatCompileError(e, baseDirs));
+        for (const e of result?.errors ?? []) err(formatCompileError(e, sources));
         err(`${g.name}: build failed — ${g.served ? "still serving the previous build" : "not served until it builds"}`);
         continue;
       }
