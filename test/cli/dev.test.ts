@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { ensureModule, freePort, httpFetch, type HttpResponse } from "../support/nginx.js";
 import { ensureCliBuilt, ROOT, runCli } from "./cli.js";
 
@@ -64,7 +64,29 @@ function startDev(args: string[], cwd: string, outDir: string): DevProcess {
   const child = spawn(process.execPath, [BIN, "dev", ...args, "--out-dir", outDir], { cwd, stdio: ["ignore", "pipe", "pipe"] });
   const dev = new DevProcess(child, join(outDir, "nginx", "nginx.pid"));
   running.add(dev);
+  // What dev printed is the first thing to read when a test fails.
+  onTestFailed(() => void process.stderr.write(`ngxwasm dev ${args.join(" ")} printed:\n${dev.output.slice(-6000)}\n`));
   return dev;
+}
+
+/**
+ * startDev on a free port, once it serves. The port is free when picked but
+ * not reserved: other test processes on the machine may take it before dev
+ * listens, which dev reports ("port is taken", EADDRINUSE); then another port.
+ */
+async function serveDev(args: string[], cwd: string, outDir: string, ready: RegExp): Promise<{ dev: DevProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const dev = startDev([...args, "--port", String(port)], cwd, outDir);
+    try {
+      await dev.waitFor(ready);
+      return { dev, port };
+    } catch (e) {
+      if (attempt === 3 || !/port is taken|EADDRINUSE/.test(dev.output)) throw e;
+      await dev.stop();
+      running.delete(dev);
+    }
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -201,10 +223,8 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
     mkdirSync(guestDir, { recursive: true });
     const source = join(guestDir, "index.ts");
     writeFileSync(source, greeter("one", guestDir));
-    const port = await freePort();
     const outDir = join(root, "out");
-    const dev = startDev(["greet", "--host-mode", mode, "--port", String(port)], root, outDir);
-    await dev.waitFor(serving);
+    const { dev, port } = await serveDev(["greet", "--host-mode", mode], root, outDir, serving);
     expect(dev.output).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/ → greet \\(content_by_wasm on_content\\)`));
     const url = `http://127.0.0.1:${port}/any/path`;
 
@@ -273,14 +293,13 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
       mkdirSync(join(root, name), { recursive: true });
       writeFileSync(join(root, name, "index.ts"), source(join(root, name)));
     }
-    const port = await freePort();
-    const dev = startDev(
-      ["shout", "ask", "--host-mode", mode, "--port", String(port), "--phase", "shout=header_filter:on_header", "--phase", "shout=body_filter:on_body",
+    const { dev, port } = await serveDev(
+      ["shout", "ask", "--host-mode", mode, "--phase", "shout=header_filter:on_header", "--phase", "shout=body_filter:on_body",
         "--origin", `http://127.0.0.1:${originPort}/`],
       root,
       join(root, "out"),
+      serving,
     );
-    await dev.waitFor(serving);
     expect(dev.output).toContain(`other paths → http://127.0.0.1:${originPort} (--origin)`);
     const base = `http://127.0.0.1:${port}`;
     const filtered = await httpFetch(`${base}/shout/page?x=1`, { headers: { "Accept-Encoding": "gzip" } });
@@ -319,9 +338,7 @@ export function on_content(): i32 {
 `,
       );
     }
-    const port = await freePort();
-    const dev = startDev(["a", "b", "--host-mode", "ts", "--port", String(port)], root, join(root, "out"));
-    await dev.waitFor(/watching \d+ source directories/);
+    const { dev, port } = await serveDev(["a", "b", "--host-mode", "ts"], root, join(root, "out"), /watching \d+ source directories/);
     const base = `http://127.0.0.1:${port}`;
     expect((await httpFetch(`${base}/a`)).text).toBe("a alpha\n");
     expect((await httpFetch(`${base}/b/more`)).text).toBe("b alpha\n");
