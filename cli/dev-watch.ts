@@ -7,9 +7,13 @@
 import { watch, type FSWatcher } from "node:fs";
 import { dirname, join } from "node:path";
 
-/** A file that can change what a guest builds to: TypeScript sources and the compiler's configuration. */
+/**
+ * A file that can change what a guest builds to: TypeScript sources and the
+ * compiler's configuration; not hidden files (editors' lock files such as
+ * Emacs's `.#index.ts`).
+ */
 function isSource(name: string): boolean {
-  return name.endsWith(".ts") || name === "asconfig.json";
+  return !name.startsWith(".") && (name.endsWith(".ts") || name === "asconfig.json");
 }
 
 export class SourceWatcher {

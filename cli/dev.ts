@@ -8,7 +8,7 @@
 // asc has no incremental compilation (each run parses and compiles the
 // program anew), so what is incremental here is the choice of guests: a
 // save rebuilds only the guests that read the saved file.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Phase } from "../host-abi/tables.js";
 import { validateFile } from "../host/validate.js";
@@ -140,6 +140,11 @@ export function formatCompileError(diagnostic: string, sources: Iterable<string>
   return `${file ? displayPath(file) : at[1]}:${at[2]}:${at[3]}: error ${head[1]}: ${head[2]}\n${indented}`;
 }
 
+/** Whether two files exist and hold the same bytes. */
+function sameFile(a: string, b: string): boolean {
+  return existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
+}
+
 /** `0.42 s`. */
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -259,12 +264,16 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
         const buildStart = performance.now();
         const good = await build(batch);
         watchSources();
+        // A save that does not change the module (a comment, a touch) needs no reload.
+        const changed = good.filter((g) => !(g.served && sameFile(join(candidateDir, `${g.name}.wasm`), g.wasmPath)));
+        const same = good.filter((g) => !changed.includes(g));
+        if (same.length) out(`rebuilt ${same.map((g) => g.name).join(", ")} in ${seconds(performance.now() - since)}: the module is unchanged, nothing to reload`);
         const serveStart = performance.now();
-        if (good.length && (await serve(good))) {
+        if (changed.length && (await serve(changed))) {
           // From the save to the new build being served; the parts say where the time went.
           const now = performance.now();
           const parts = `build ${seconds(serveStart - buildStart)}, ${validateFor === "nginx" ? "nginx reload" : "load"} ${seconds(now - serveStart)}`;
-          out(`rebuilt ${good.map((g) => g.name).join(", ")} in ${seconds(now - since)}, serving (${parts})`);
+          out(`rebuilt ${changed.map((g) => g.name).join(", ")} in ${seconds(now - since)}, serving (${parts})`);
         }
       } catch (e) {
         // Whatever went wrong with this rebuild, the loop goes on with the next save.

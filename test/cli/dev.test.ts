@@ -317,7 +317,7 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
 });
 
 describe("ngxwasm dev: what a save rebuilds", () => {
-  it("a guest's own file rebuilds that guest only; a module two guests import rebuilds both; each is served at /<name>", async () => {
+  it("a guest's own file rebuilds that guest only; a module two guests import rebuilds both; an unchanged module is not reloaded; each is served at /<name>", async () => {
     const root = join(work, "watch");
     mkdirSync(join(root, "common"), { recursive: true });
     const common = join(root, "common", "words.ts");
@@ -355,6 +355,13 @@ export function on_content(): i32 {
     await pollUntil(`${base}/a`, "A beta\n");
     await dev.waitFor(/rebuilt a in /, mark);
     expect(dev.output.slice(mark)).not.toMatch(/rebuilt (a, )?b/);
+
+    // A comment changes no byte of the module: nothing is reloaded.
+    mark = dev.output.length;
+    writeFileSync(join(root, "a", "index.ts"), `// a comment\n${readFileSync(join(root, "a", "index.ts"), "utf8")}`);
+    await dev.waitFor(/rebuilt a in \d+\.\d\d s: the module is unchanged, nothing to reload/, mark);
+    expect(dev.output.slice(mark)).not.toMatch(/serving \(/);
+    expect((await httpFetch(`${base}/a`)).text).toBe("A beta\n");
     expect(await dev.stop()).toBe(0);
   }, 240_000);
 });
