@@ -234,7 +234,7 @@ http {
     while (!/start worker process \d+/.test(this.logSince(mark))) {
       if (code !== undefined) {
         this.forget();
-        throw new DevServeError(`nginx refused the configuration in ${displayPath(prefix)}:\n${this.refusal(this.logSince(mark))}`);
+        throw new DevServeError(`nginx did not start (prefix ${displayPath(prefix)}, its error.log has the whole story):\n${this.refusal(this.logSince(mark))}`);
       }
       if (Date.now() > deadline) {
         await this.stop();
