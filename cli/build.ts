@@ -39,6 +39,8 @@ export interface BuildOptions {
   debug?: boolean;
   /** The AssemblyScript runtime; "auto" (the default) picks one per guest (see the top of this file). */
   runtime?: GuestRuntime | "auto";
+  /** Called with the absolute path of every source file the compiler reads (`ngxwasm dev` watches them). */
+  onSourceRead?: (path: string) => void;
 }
 
 export interface BuildResult {
@@ -85,7 +87,7 @@ async function compileOne(file: string, wasmPath: string, runtime: GuestRuntime,
   const root = projectRoot();
   const baseDir = commonAncestor([dirname(file), join(root, "sdk")]);
   // "ngxwasm" resolves from node_modules, then to this package (sdk-resolution.ts)
-  const sdk = sdkResolution(file, baseDir, root);
+  const sdk = sdkResolution(file, baseDir, root, options.onSourceRead);
   const hooks = RUNTIME_HOOKS;
   const args = [
     relative(baseDir, file),

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import * as build from "./commands/build.js";
 import * as conf from "./commands/conf.js";
+import * as dev from "./commands/dev.js";
 import * as init from "./commands/init.js";
 import * as inspect from "./commands/inspect.js";
 import * as install from "./commands/install.js";
@@ -41,6 +42,7 @@ Examples:
   $ ngxwasm inspect build/guests/hello.wasm
   $ ngxwasm install build/guests/hello.wasm --tree nginx --location /hello
   $ ngxwasm init my-guests
+  $ ngxwasm dev guests/hello --port 8080
   $ ngxwasm module build --out build/module
   $ ngxwasm conf build/hello.wasm --module build/module/ngx_http_wasm_module.so --out build/nginx.conf`,
     );
@@ -50,6 +52,7 @@ Examples:
   inspect.register(program, finish);
   install.register(program, finish);
   init.register(program, finish);
+  dev.register(program, finish);
   moduleCommand.register(program, finish);
   conf.register(program, finish);
 

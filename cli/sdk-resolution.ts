@@ -51,7 +51,13 @@ export interface SdkResolution {
  * Resolution for one guest file: `packageRoot` is the root of the ngxwasm
  * package that runs the build (holding index.ts and sdk/).
  */
-export function sdkResolution(guestFile: string, baseDir: string, packageRoot: string): SdkResolution {
+export function sdkResolution(
+  guestFile: string,
+  baseDir: string,
+  packageRoot: string,
+  /** told of every file read from disk (ngxwasm dev watches them) */
+  onRead?: (path: string) => void,
+): SdkResolution {
   // A directory that does not exist: nothing real can be found there by accident.
   const fallback = join(packageRoot, ".ngxwasm-fallback");
   const fallbackPackage = join(fallback, SDK_PACKAGE) + sep;
@@ -64,9 +70,11 @@ export function sdkResolution(guestFile: string, baseDir: string, packageRoot: s
       if (path === hooksEntry) return `import "${SDK_PACKAGE}/sdk/runtime";\n`;
       if (path.startsWith(fallbackPackage)) path = join(packageRoot, path.slice(fallbackPackage.length));
       try {
-        return await readFile(path, "utf8");
+        const text = await readFile(path, "utf8");
+        onRead?.(path);
+        return text;
       } catch {
-        return null;
+        return null; // as asc expects of a file that does not exist
       }
     },
   };

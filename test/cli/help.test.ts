@@ -11,6 +11,7 @@ const COMMANDS: Record<string, string[]> = {
   validate: ["--export", "--phase", "--host"],
   inspect: ["--json", "--host"],
   install: ["--tree", "--location", "--phase", "--export", "--directive", "--name", "--host"],
+  dev: ["--port", "--host", "--host-mode", "--module", "--nginx", "--phase", "--location", "--origin", "--out-dir"],
 };
 
 describe("ngxwasm --help", () => {
