@@ -4,12 +4,16 @@
 // head (ngx_http_wasm_tune_c); here the module itself is rewritten, once, when
 // it is loaded, to charge the same units to an added global:
 //
-//   at the start of every function body and of every `loop` body:
+//   at the start of every function body that has a call or a loop, and of
+//   every `loop` body:
 //     (global.set $fuel (i64.sub (global.get $fuel) (i64.const 1)))
 //     (if (i64.lt_s (global.get $fuel) (i64.const 0)) (then unreachable))
 //
 // A `loop` body runs on entry and again on each branch back to it, as the C
-// label of a loop is reached. Functions the host adds (memory-limit.ts's grow
+// label of a loop is reached. A function with neither a call nor a loop (a
+// leaf: an accessor, a small helper) runs a stretch of code bounded by its
+// size, so its entry is free: every unbounded execution goes through loop
+// heads or calls of other functions, which are charged. Functions the host adds (memory-limit.ts's grow
 // hook) are added after this rewrite and charge nothing, as `memory.grow`
 // charges nothing in nginx. The host sets the global to the limit before it
 // calls an export and reads what is left after; a trap with the global below
@@ -31,7 +35,7 @@ export interface FueledModule {
 
 /** The trap message of an invocation that ran out, as nginx logs it. */
 export function fuelExhaustedMessage(limit: number): string {
-  return `fuel exhausted: the invocation used more than its wasm_fuel_limit of ${limit} units (one per function call and loop iteration)`;
+  return `fuel exhausted: the invocation used more than its wasm_fuel_limit of ${limit} units (one per loop iteration and per call of a function that calls or loops)`;
 }
 
 /** `bytes` with every function entry and loop head charging one unit of fuel. */
@@ -42,8 +46,10 @@ export function addFuel(bytes: Uint8Array): FueledModule {
   if (!code) return { bytes, counted: true };
 
   const loops: number[] = []; // where each loop's body starts (after its block type)
-  const bodies = readBodies(bytes, code, (op, _at, end) => {
+  const calls: number[] = []; // where each call instruction is
+  const bodies = readBodies(bytes, code, (op, at, end) => {
     if (op === 0x03) loops.push(end);
+    else if (op >= 0x10 && op <= 0x13) calls.push(at); // call, call_indirect, return_call(_indirect)
   });
   if (!bodies) return { bytes, counted: false };
 
@@ -58,8 +64,13 @@ export function addFuel(bytes: Uint8Array): FueledModule {
   replaced.set(7, appendTo(bytes, byId(7), [concat([leb(name.length), name, [0x03], leb(fuel)])]));
 
   let next = 0; // the next loop in `loops` (both in byte order)
+  let call = 0; // the next call in `calls`
   const rewritten = bodies.map(({ start, end, code: first }) => {
-    const parts: (Uint8Array | number[])[] = [bytes.subarray(start, first), charge];
+    while (call < calls.length && calls[call]! < start) call++;
+    const hasCall = call < calls.length && calls[call]! < end;
+    const hasLoop = next < loops.length && loops[next]! < end;
+    // a function that neither calls nor loops runs a bounded stretch of code: its entry is free
+    const parts: (Uint8Array | number[])[] = [bytes.subarray(start, first), hasCall || hasLoop ? charge : []];
     let from = first;
     while (next < loops.length && loops[next]! < end) {
       const at = loops[next++]!;

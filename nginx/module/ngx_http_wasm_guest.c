@@ -374,6 +374,46 @@ ngx_http_wasm_loop_label(u_char *p, u_char *end, u_char **q)
 }
 
 
+/*
+ * Whether the function whose FUNC_PROLOGUE is at p (its body ends at the
+ * first "}" at the start of a line) calls (a guest function, an import, an
+ * indirect call: wasm2c passes them the instance) or loops. One that does
+ * neither runs a stretch of code bounded by its size: its entry charges
+ * nothing, as in host/fuel.ts.
+ */
+static ngx_uint_t
+ngx_http_wasm_calls_or_loops(u_char *p, u_char *end)
+{
+    u_char  *q, *body_end;
+
+    body_end = ngx_strnstr(p, (char *) "\n}", end - p);
+    if (body_end == NULL) {
+        body_end = end;
+    }
+
+    for (q = p; q < body_end; q++) {
+
+        if (*q == '(' && body_end - q >= 10
+            && ngx_strncmp(q, "(instance", 9) == 0
+            && (q[9] == ',' || q[9] == ')'
+                || ngx_strncmp(q + 9, "->Z_env_instance", 16) == 0))
+        {
+            return 1;
+        }
+
+        if (*q == 'C' && ngx_strncmp(q, "CALL_INDIRECT(", 14) == 0) {
+            return 1;
+        }
+
+        if (*q == 'w' && ngx_http_wasm_loop_label(q, body_end, &p)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /* guest.h: the instance gains the fuel counter, first (a fixed offset) */
 static ngx_int_t
 ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
@@ -440,9 +480,10 @@ ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
  * - no empty asm after each load: it pins every loaded value, which blocks
  *   optimisation, and in bounds-check mode the explicit check traps whether
  *   or not the load itself stays;
- * - with fuel (wasm_fuel_limit), one unit is charged at every function's
- *   entry (after FUNC_PROLOGUE) and at every loop's head (wasm2c's w2c_L<n>
- *   labels, reached on entry and on each branch back), from a counter in
+ * - with fuel (wasm_fuel_limit), one unit is charged at the entry of every
+ *   function that calls or loops (after FUNC_PROLOGUE) and at every loop's
+ *   head (wasm2c's w2c_L<n> labels, reached on entry and on each branch
+ *   back), from a counter in
  *   the instance (guest.h gains it; restrict lets cc keep it apart from
  *   guest memory). Below zero, ngx_http_wasm_fuel_out() decides. The host
  *   in host/ charges the same units (host/fuel.ts).
@@ -513,7 +554,11 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
                    && ngx_strncmp(p, prologue.data, prologue.len) == 0)
         {
             o = ngx_cpymem(o, prologue.data, prologue.len);
-            o = ngx_cpymem(o, charge.data, charge.len);
+
+            if (ngx_http_wasm_calls_or_loops(p, end)) {
+                o = ngx_cpymem(o, charge.data, charge.len);
+            }
+
             p += prologue.len;
 
         } else if (fuel && *p == 'w' && ngx_http_wasm_loop_label(p, end, &q)) {

@@ -191,8 +191,9 @@ ngx_http_wasm_fuel_out(void *instance)
         ngx_snprintf(ngx_http_wasm_trap_msg,
                      sizeof(ngx_http_wasm_trap_msg) - 1,
                      "fuel exhausted: the invocation used more than its "
-                     "wasm_fuel_limit of %L units (one per function call "
-                     "and loop iteration)%Z", wi->fuel_total);
+                     "wasm_fuel_limit of %L units (one per loop iteration "
+                     "and per call of a function that calls or loops)%Z",
+                     wi->fuel_total);
 
         wasm_rt_trap((wasm_rt_trap_t) NGX_HTTP_WASM_TRAP_HOST);
     }
