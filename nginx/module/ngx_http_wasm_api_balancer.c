@@ -351,7 +351,6 @@ static ngx_int_t
 ngx_http_wasm_balancer_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    u_char               *p;
     ngx_http_wasm_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
@@ -361,16 +360,6 @@ ngx_http_wasm_balancer_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->len = ngx_sprintf(p, "%ui", *(ngx_uint_t *) ((char *) ctx + data)) - p;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = p;
-
-    return NGX_OK;
+    return ngx_http_wasm_int_variable(r, v,
+                                      *(ngx_uint_t *) ((char *) ctx + data));
 }

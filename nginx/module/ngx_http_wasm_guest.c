@@ -352,6 +352,29 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
 }
 
 
+/* `path` replaced by `len` bytes of `data` */
+static ngx_int_t
+ngx_http_wasm_write_whole_file(u_char *path, u_char *data, size_t len)
+{
+    ngx_fd_t  fd;
+
+    fd = ngx_open_file(path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
+                       NGX_FILE_DEFAULT_ACCESS);
+    if (fd == NGX_INVALID_FILE) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_write_fd(fd, data, len) != (ssize_t) len) {
+        ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    ngx_close_file(fd);
+
+    return NGX_OK;
+}
+
+
 /* `w2c_L<digits>:` at p (a loop's head in wasm2c's output): *q after it */
 static ngx_uint_t
 ngx_http_wasm_loop_label(u_char *p, u_char *end, u_char **q)
@@ -419,7 +442,6 @@ static ngx_int_t
 ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
 {
     u_char     *p, *out;
-    ngx_fd_t    fd;
     ngx_str_t   h;
     size_t      n;
 
@@ -451,22 +473,7 @@ ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
     ngx_memcpy(out + n, field.data, field.len);
     ngx_memcpy(out + n + field.len, p, h.len - n);
 
-    fd = ngx_open_file(h_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
-                       NGX_FILE_DEFAULT_ACCESS);
-    if (fd == NGX_INVALID_FILE) {
-        return NGX_ERROR;
-    }
-
-    if (ngx_write_fd(fd, out, h.len + field.len)
-        != (ssize_t) (h.len + field.len))
-    {
-        ngx_close_file(fd);
-        return NGX_ERROR;
-    }
-
-    ngx_close_file(fd);
-
-    return NGX_OK;
+    return ngx_http_wasm_write_whole_file(h_path, out, h.len + field.len);
 }
 
 
@@ -483,9 +490,8 @@ ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
  * - with fuel (wasm_fuel_limit), one unit is charged at the entry of every
  *   function that calls or loops (after FUNC_PROLOGUE) and at every loop's
  *   head (wasm2c's w2c_L<n> labels, reached on entry and on each branch
- *   back), from a counter in
- *   the instance (guest.h gains it; restrict lets cc keep it apart from
- *   guest memory). Below zero, ngx_http_wasm_fuel_out() decides. The host
+ *   back), from a counter in the instance (guest.h gains it; restrict lets
+ *   cc keep it apart from guest memory). Below zero, ngx_http_wasm_fuel_out() decides. The host
  *   in host/ charges the same units (host/fuel.ts).
  */
 static ngx_int_t
@@ -494,7 +500,6 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
 {
     u_char     *p, *q, *end, *out, *o;
     size_t      n;
-    ngx_fd_t    fd;
     ngx_str_t   c;
 
     static ngx_str_t  param = ngx_string("(Z_guest_instance_t* instance");
@@ -577,20 +582,7 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
         }
     }
 
-    fd = ngx_open_file(c_path, NGX_FILE_WRONLY, NGX_FILE_TRUNCATE,
-                       NGX_FILE_DEFAULT_ACCESS);
-    if (fd == NGX_INVALID_FILE) {
-        return NGX_ERROR;
-    }
-
-    if (ngx_write_fd(fd, out, o - out) != o - out) {
-        ngx_close_file(fd);
-        return NGX_ERROR;
-    }
-
-    ngx_close_file(fd);
-
-    return NGX_OK;
+    return ngx_http_wasm_write_whole_file(c_path, out, o - out);
 }
 
 

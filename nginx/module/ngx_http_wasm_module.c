@@ -533,17 +533,27 @@ static ngx_int_t
 ngx_http_wasm_fuel_used_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    u_char               *p;
     ngx_http_wasm_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_wasm_module);
 
-    p = ngx_pnalloc(r->pool, NGX_OFF_T_LEN);
+    return ngx_http_wasm_int_variable(r, v, ctx ? ctx->fuel_used : 0);
+}
+
+
+/* a variable's value: the decimal number n */
+ngx_int_t
+ngx_http_wasm_int_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    int64_t n)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    v->len = ngx_sprintf(p, "%L", ctx ? ctx->fuel_used : 0) - p;
+    v->len = ngx_sprintf(p, "%L", n) - p;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

@@ -250,6 +250,8 @@ char *ngx_http_wasm_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_http_wasm_handler_t **slot);
 ngx_int_t ngx_http_wasm_prepare_cache(ngx_conf_t *cf,
     ngx_http_wasm_main_conf_t *wmcf);
+ngx_int_t ngx_http_wasm_int_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, int64_t n);
 
 /* ngx_http_wasm_guest.c */
 ngx_http_wasm_guest_t *ngx_http_wasm_guest_load(ngx_conf_t *cf,
