@@ -2,7 +2,8 @@
 // an nginx tree (a location block, or server-level lines), and the standalone
 // nginx.conf `ngxwasm conf` writes for a set of guests, which needs nothing
 // but the nginx on the machine and the module `ngxwasm module build` built.
-import { basename, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { PHASE_NAMES, PHASES, type PhaseInfo } from "../host-abi/tables.js";
 import { isPhase } from "../host/validate.js";
 import { UsageError } from "./format.js";
@@ -24,7 +25,7 @@ export function renderSnippet(args: {
   const { name, handlers, location, directives } = args;
   const lines = [...handlers.map((h) => `${h.phase.directive} wasm/${name}.wasm ${h.exportName};`), ...directives];
   const header = [
-    `# ${name}: written by \`ngxwasm install\` from ${args.source}; re-run it to update.`,
+    `${WRITTEN_BY(name)}${args.source}; re-run it to update.`,
     `# Included inside the server block of nginx.conf; wasm/ resolves against the nginx prefix.`,
   ];
   if (handlers.every((h) => h.phase.contexts.includes("location"))) {
@@ -155,4 +156,34 @@ ${renderGuestBlocks(conf.guests)}
 /** A guest name from its file: `build/hello.wasm` → `hello`. */
 export function guestName(wasmPath: string): string {
   return basename(wasmPath).replace(/\.wasm$/, "");
+}
+
+/** The first line of every snippet `ngxwasm install` writes, up to its source. */
+const WRITTEN_BY = (name: string) => `# ${name}: written by \`ngxwasm install\` from `;
+
+/**
+ * Why installing `name` at `location` from `source` would replace what is not
+ * ours to replace, or undefined: conf.d/<name>.conf written by hand or
+ * installed from another file (unless `force`), or another snippet of
+ * conf.d/ serving the same location (nginx -t would refuse the duplicate).
+ */
+export function installConflict(args: { tree: string; name: string; location: string; source: string; force: boolean }): string | undefined {
+  const confDir = join(args.tree, "conf.d");
+  if (!existsSync(confDir)) return undefined;
+  const own = join(confDir, `${args.name}.conf`);
+  if (existsSync(own) && !args.force) {
+    const first = readFileSync(own, "utf8").split("\n", 1)[0] ?? "";
+    if (first !== `${WRITTEN_BY(args.name)}${args.source}; re-run it to update.`) {
+      const from = first.startsWith(WRITTEN_BY(args.name)) ? `installed from ${first.slice(WRITTEN_BY(args.name).length).replace(/; re-run it to update\.$/, "")}` : "not written by ngxwasm install";
+      return `${own} exists (${from}) — pass --name to install beside it, or --force to replace it`;
+    }
+  }
+  const block = `location ${args.location} {`;
+  for (const f of readdirSync(confDir).filter((f) => f.endsWith(".conf") && f !== `${args.name}.conf`).sort()) {
+    const text = readFileSync(join(confDir, f), "utf8");
+    if (text.split("\n").some((l) => l.trim() === block)) {
+      return `${join(confDir, f)} already serves location ${args.location} — pass another --location, or remove that file`;
+    }
+  }
+  return undefined;
 }

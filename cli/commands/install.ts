@@ -7,7 +7,7 @@ import { HOSTS, type HostName } from "../../host-abi/hosts-table.js";
 import { PHASE_NAMES } from "../../host-abi/tables.js";
 import { displayPath, err, out, repeatable, UsageError } from "../format.js";
 import { directiveRefusal, hostOption, hostsHelp } from "../hosts.js";
-import { parseHandlers, renderSnippet } from "../nginx-conf.js";
+import { installConflict, parseHandlers, renderSnippet } from "../nginx-conf.js";
 import { hostInfo, validateFile } from "../../host/validate.js";
 
 export interface InstallCommandOptions {
@@ -18,6 +18,7 @@ export interface InstallCommandOptions {
   directive: string[];
   name?: string;
   host: HostName;
+  force?: boolean;
 }
 
 export async function runInstall(file: string, options: InstallCommandOptions): Promise<number> {
@@ -55,6 +56,14 @@ export async function runInstall(file: string, options: InstallCommandOptions): 
     return 1;
   }
 
+  // never replace what the user installed (make start installs the examples too)
+  const conflict = installConflict({ tree: options.tree, name, location, source: displayPath(file), force: options.force ?? false });
+  if (conflict) {
+    err(conflict);
+    err(`not installed: ${file} would replace what is already in ${displayPath(options.tree)}`);
+    return 1;
+  }
+
   const wasmDir = join(options.tree, "wasm");
   const confDir = join(options.tree, "conf.d");
   mkdirSync(wasmDir, { recursive: true });
@@ -88,6 +97,7 @@ export function register(program: Command, finish: (code: number) => void): void
     .option("-e, --export <name>", "the handler export when one phase is given (default: the phase's conventional name, e.g. on_content)")
     .addOption(repeatable("-d, --directive <text>", 'an extra directive for the block, e.g. "proxy_pass http://backend;"'))
     .option("-n, --name <name>", "the installed name (default: the file name without .wasm)")
+    .option("-f, --force", "replace conf.d/<name>.conf even when it was written by hand or installed from another file")
     .addOption(hostOption("the host whose nginx configuration the snippet is for (nginx or ngx_wasm)"))
     .addHelpText(
       "after",
@@ -101,7 +111,11 @@ nothing is written then. Otherwise copies the module to
   location <path> { <phase directive> wasm/<name>.wasm <export>; … <directives> }
 Server-level phases (server_rewrite, ssl_*) are written without a location block;
 balancer_by_wasm belongs in an upstream {} block and is not installed this way.
-Exit code: 0 installed, 1 the module has problems, 2 usage error.
+It never replaces conf.d/<name>.conf written by hand or installed from
+another file (unless --force), nor serves a location another snippet of
+conf.d/ serves: it says which file, and writes nothing.
+Exit code: 0 installed, 1 the module has problems or the tree has a conflict,
+2 usage error.
 
 ${hostsHelp()}
 

@@ -1,7 +1,7 @@
 // `ngxwasm install` into a temporary nginx tree: the module is copied to
 // wasm/<name>.wasm and conf.d/<name>.conf holds the phase's directive; a broken
 // module is refused and nothing is written.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildGuest } from "../support/guests.js";
@@ -174,5 +174,35 @@ describe("ngxwasm install", () => {
     const r = await runCli(["install", await fixtureWasm("ok"), "--tree", join(tempDir(), "tree6"), "--phase", "balancer"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/balancer_by_wasm belongs in an upstream \{\} block, .* by hand \(before keepalive; an example: nginx\/module\/README\.md, "Balancer"\)/);
+  });
+
+  it("never replaces what the user installed: a hand-written or other-source conf.d/<name>.conf, or a location another snippet serves", async () => {
+    const tree = join(tempDir(), "tree-owned");
+    const ok = await fixtureWasm("ok");
+    const other = await fixtureWasm("phase-violation");
+    // installed from this file: installing it again updates it
+    expect((await runCli(["install", ok, "--tree", tree, "--name", "hello"])).code).toBe(0);
+    expect((await runCli(["install", ok, "--tree", tree, "--name", "hello", "--directive", "add_header X-Again 1"])).code).toBe(0);
+    expect(readFileSync(join(tree, "conf.d", "hello.conf"), "utf8")).toContain("add_header X-Again 1;");
+    // another file under the same name: refused, nothing written
+    const before = readFileSync(join(tree, "conf.d", "hello.conf"), "utf8");
+    const byOther = await runCli(["install", other, "--tree", tree, "--name", "hello", "--phase", "rewrite", "--export", "on_log"]);
+    expect(byOther.code).toBe(1);
+    expect(byOther.stderr).toMatch(/conf\.d\/hello\.conf exists \(installed from .*ok\.wasm\) — pass --name to install beside it, or --force to replace it/);
+    expect(readFileSync(join(tree, "conf.d", "hello.conf"), "utf8")).toBe(before);
+    expect(readFileSync(join(tree, "wasm", "hello.wasm"))).toEqual(readFileSync(ok));
+    // a snippet written by hand
+    writeFileSync(join(tree, "conf.d", "mine.conf"), "location /mine { return 200 mine; }\n");
+    const byHand = await runCli(["install", ok, "--tree", tree, "--name", "mine"]);
+    expect(byHand.code).toBe(1);
+    expect(byHand.stderr).toMatch(/conf\.d\/mine\.conf exists \(not written by ngxwasm install\)/);
+    // --force replaces it
+    expect((await runCli(["install", ok, "--tree", tree, "--name", "mine", "--force"])).code).toBe(0);
+    expect(readFileSync(join(tree, "conf.d", "mine.conf"), "utf8")).toMatch(/^# mine: written by `ngxwasm install`/);
+    // a location another snippet serves
+    const taken = await runCli(["install", other, "--tree", tree, "--name", "second", "--location", "/hello", "--phase", "rewrite", "--export", "on_log"]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/conf\.d\/hello\.conf already serves location \/hello — pass another --location, or remove that file/);
+    expect(existsSync(join(tree, "conf.d", "second.conf"))).toBe(false);
   });
 });
