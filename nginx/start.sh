@@ -68,9 +68,31 @@ CURL[sni-cert]="curl -skv --resolve a.sni.test:18443:127.0.0.1 https://a.sni.tes
 CURL[pick-backend]="curl -s $BASE_URL/pick -H 'X-Backend: b'   # \"origin b\" (a, b, c: the upstream's servers 0..2 on 18091..18093; no header: round robin)"
 
 # Snippets of the examples are regenerated below; drop the old ones first (an
-# interrupted run may have left one behind). A tree that is still broken
-# (a snippet installed by hand) would make every guest look unsupported.
-for wasm in "$GUESTS_DIR"/*.wasm; do rm -f "$TREE/conf.d/$(basename "$wasm" .wasm).conf" "$TREE/http.d/$(basename "$wasm" .wasm).conf"; done
+# interrupted run may have left one behind), but only those this script or
+# its install wrote: a snippet the user wrote or installed from another file
+# stays, and install then leaves that example out, saying why. A tree that
+# is still broken (a snippet installed by hand) would make every guest look
+# unsupported.
+ours() {
+  head -n 1 "$1" 2>/dev/null | grep -q -e '^# written by start.sh' -e "^# $2: written by \`ngxwasm install\` from build/guests/$2.wasm;"
+}
+for wasm in "$GUESTS_DIR"/*.wasm; do
+  name="$(basename "$wasm" .wasm)"
+  for f in "$TREE/conf.d/$name.conf" "$TREE/http.d/$name.conf"; do
+    if ours "$f" "$name"; then rm -f "$f"; fi
+  done
+done
+# an example whose snippet name the user's own files hold: left out
+taken() {
+  local f
+  for f in "$TREE/conf.d/$1.conf" "$TREE/http.d/$1.conf"; do
+    if [ -e "$f" ]; then
+      echo "not serving $1: ${f#"$ROOT/"} is not ours (written by hand or installed from another file); remove it to serve the example"
+      return 0
+    fi
+  done
+  return 1
+}
 rm -f "$TREE/conf.d/auth-register.conf"   # auth's second location (below)
 # aggregate's subrequests go to /internal/user and /internal/orders, proxied
 # to two JSON services (server blocks on 18094 and 18095)
@@ -94,6 +116,7 @@ fi
 # 18091..18093, keepalive after balancer_by_wasm, and /pick proxying to it.
 install_balancer() {
   local name="$1" wasm="$2" export="$3" msg
+  taken "$name" && return 1
   if ! msg="$(node "$ROOT/bin/ngxwasm.js" validate "$wasm" --host nginx --phase balancer --export "$export" 2>&1 >/dev/null)"; then
     echo "not serving $name: ${msg//"$wasm: "/}"
     return 1
@@ -128,6 +151,7 @@ install_balancer() {
 # with openssl, self-signed, CN default.sni.test, for clients without SNI).
 install_tls() {
   local name="$1" wasm="$2" handler msg
+  taken "$name" && return 1
   for handler in ${TLS[$name]}; do
     if ! msg="$(node "$ROOT/bin/ngxwasm.js" validate "$wasm" --host nginx --phase "${handler%%:*}" --export "${handler#*:}" 2>&1 >/dev/null)"; then
       echo "not serving $name: ${msg//"$wasm: "/}"
