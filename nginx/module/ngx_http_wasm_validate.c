@@ -1517,7 +1517,7 @@ ngx_http_wasm_check_export(ngx_http_wasm_info_t *info, ngx_str_t *name,
     u_char *err, size_t errlen)
 {
     u_char                  *p, *last, quoted[NGX_HTTP_WASM_NAME_BUF];
-    ngx_uint_t               i;
+    ngx_uint_t               i, n;
     ngx_http_wasm_export_t  *ex;
 
     last = err + errlen - 1;
@@ -1557,7 +1557,28 @@ ngx_http_wasm_check_export(ngx_http_wasm_info_t *info, ngx_str_t *name,
         return NGX_OK;
     }
 
-    p = ngx_slprintf(err, last, "has no export \"%s\"", quoted);
+    /* what it has instead: the handlers the directive could name */
+    p = ngx_slprintf(err, last, "has no export \"%s\"; its handler exports "
+                     "(functions () -> i32):", quoted);
+    n = 0;
+
+    for (i = 0; i < info->nexports; i++) {
+        ex = &info->exports[i];
+
+        if (ex->kind != NGX_HTTP_WASM_KIND_FUNC || ex->index >= info->nfuncs
+            || !ngx_http_wasm_type_is(info, info->func_types[ex->index], 0))
+        {
+            continue;
+        }
+
+        (void) ngx_http_wasm_quote(quoted, sizeof(quoted), &ex->name);
+        p = ngx_slprintf(p, last, "%s %s", n++ ? "," : "", quoted);
+    }
+
+    if (n == 0) {
+        p = ngx_slprintf(p, last, " none");
+    }
+
     *p = '\0';
 
     return NGX_ERROR;
