@@ -19,6 +19,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from "node:p
 import { projectRoot } from "../host-abi/generate.js";
 import { HOST_FUNCTIONS } from "../host-abi/tables.js";
 import { readModuleShape } from "../host/wasm-module.js";
+import { explainDiagnostics } from "./diagnostics.js";
 import { HOOKS_ENTRY, RUNTIME_HOOKS, sdkResolution } from "./sdk-resolution.js";
 
 /** The AssemblyScript runtimes a guest can be built with. */
@@ -131,7 +132,7 @@ async function compileOne(file: string, wasmPath: string, runtime: GuestRuntime,
     .split(/\n(?=(?:ERROR|WARNING) )/)
     .map((d) => d.replace(/\n+FAILURE .*$/s, "").trim())
     .filter((d) => d.startsWith("ERROR"));
-  return { errors: diagnostics.length ? diagnostics : [stderr.trim() || error.message], files };
+  return { errors: diagnostics.length ? explainDiagnostics(diagnostics) : [stderr.trim() || error.message], files };
 }
 
 /** The body-filter functions a built module imports. */

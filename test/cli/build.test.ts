@@ -1,7 +1,7 @@
 // `ngxwasm build` with the real compiler: a guest built from the SDK imports
 // only ngx_wasm_* functions and validates for its phase; a compile error exits
 // 1 with the compiler's message naming the file and line.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureCliBuilt, FIXTURES, runCli, tempDir, type CliResult } from "./cli.js";
@@ -104,5 +104,28 @@ describe("ngxwasm build", () => {
     const ts = await runCli(["build", "test/guests/sdk-ssl", "--out-dir", out, "--host", "ts"]);
     expect(ts.code).toBe(0);
     expect(ts.stderr).toBe("");
+  });
+
+  it("a closure that captures a local → one error that says so and what to do (not asc's two)", async () => {
+    const dir = join(tempDir(), "closure");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "index.ts"),
+      [
+        'import { Request, Response, handle } from "ngxwasm";',
+        "export function on_content(): i32 {",
+        "  let name = Request.uri();",
+        "  return handle((): void => {",
+        '    Response.say("hello " + name);',
+        "  });",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const r = await runCli(["build", dir, "--out-dir", join(tempDir(), "closure-out")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ERROR AS100: this function uses 'name', a local variable of the function around it, and AssemblyScript functions cannot capture locals \(no closures\) — declare 'name' at module level/);
+    expect(r.stderr).toMatch(/index\.ts\(5,29\)/);
+    expect(r.stderr).not.toMatch(/TS2454|Not implemented: Closures/);
   });
 });
