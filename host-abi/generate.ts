@@ -11,6 +11,8 @@ import { loadHosts, renderHostFiles } from "./hosts.js";
 export interface AbiFunction {
   name: string;
   area: string;
+  /** the SDK calls that reach it, as a guest author writes them */
+  sdk: string;
   /** the host reads the request body before a guest importing this runs */
   readsRequestBody?: boolean;
   params: string[];
@@ -280,7 +282,7 @@ export function renderSdkRaw(abi: Abi): string {
     out.push("}", "");
   }
   for (const f of abi.functions) {
-    out.push(`/** ${f.doc} Returns ${resultSummary(f)}. Phases: ${f.phases.join(", ")}. */`);
+    out.push(`/** ${f.doc} Returns ${resultSummary(f)}. Phases: ${f.phases.join(", ")}. SDK: ${f.sdk}. */`);
     out.push(`@external("${abi.importModule}", "${f.name}")`);
     out.push(`export declare function ${f.name}(${f.params.map((p) => `${p}: i32`).join(", ")}): i32;`, "");
   }
@@ -330,6 +332,7 @@ export function renderTables(abi: Abi): string {
   out.push(`export const FUNCTION_NAMES = ${tsLiteral(abi.functions.map((f) => f.name))} as const;`);
   out.push("export type HostFunctionName = (typeof FUNCTION_NAMES)[number];", "");
   out.push("export interface HostFunctionInfo {", "  name: HostFunctionName;", "  area: string;",
+    "  /** the SDK calls that reach it, as a guest author writes them */", "  sdk: string;",
     "  /** the host reads the request body before a guest importing this runs */", "  readsRequestBody?: boolean;",
     "  /** parameter names; every parameter and the result are i32 */", "  params: readonly string[];",
     "  /** return value → meaning */", "  result: Readonly<Record<string, string>>;", "  phases: readonly Phase[];",
@@ -369,11 +372,11 @@ export function renderMarkdown(abi: Abi): string {
   for (const p of abi.phases) {
     out.push(`| \`${p.name}\` | \`${p.directive}\` | ${p.contexts.join(", ")} | \`${p.export}\` | ${p.yield ? "yes" : "no"} | ${p.doc} |`);
   }
-  out.push("", "## Host functions", "", "| function | params | result | area | phases | what it does |", "|---|---|---|---|---|---|");
+  out.push("", "## Host functions", "", "| function | params | result | area | phases | what it does | in the SDK |", "|---|---|---|---|---|---|---|");
   for (const f of abi.functions) {
     const params = f.params.length ? f.params.join(", ") : "—";
     const result = Object.entries(f.result).map(([k, v]) => `\`${k}\` ${v}`).join("; ");
-    out.push(`| \`${f.name}\` | ${params} | ${result} | ${f.area} | ${f.phases.join(", ")} | ${f.doc} |`);
+    out.push(`| \`${f.name}\` | ${params} | ${result} | ${f.area} | ${f.phases.join(", ")} | ${f.doc} | ${f.sdk} |`);
   }
   out.push("", "## Calls allowed per phase", "", "A call outside its phases traps.", "");
   for (const p of abi.phases) {

@@ -330,7 +330,7 @@ function checkPhases(bytes: Uint8Array, shape: ModuleShape, checks: readonly Pha
       report(
         "phase",
         item,
-        `${where} "${item}", which is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — ${fix}`,
+        `${where} "${item}" (in the SDK: ${info.sdk}), which is not allowed in phase ${phaseInfo.name} (${phaseInfo.directive}); it is allowed in: ${info.phases.join(", ")} — ${fix}`,
       );
     }
   }

@@ -15,7 +15,8 @@ export interface Inspection {
   host: HostName;
   exports: { name: string; kind: string; type?: string }[];
   /** ABI imports carry their area, the phases the ABI allows them in, and whether the host implements the area */
-  imports: { module: string; name: string; kind: string; type?: string; area?: string; phases?: Phase[]; onHost?: boolean }[];
+  /** sdk: the SDK calls that reach the import (abi.json) */
+  imports: { module: string; name: string; kind: string; type?: string; area?: string; sdk?: string; phases?: Phase[]; onHost?: boolean }[];
   /** ABI areas the imports belong to */
   areas: { area: string; doc: string }[];
   /** imports whose area the host does not implement: it refuses the module, which then serves no phase there */
@@ -64,7 +65,7 @@ export function inspectModule(file: string, bytes: Uint8Array, problems: string[
         name: i.name,
         kind: i.kind,
         ...(i.type ? { type: formatFuncType(i.type) } : {}),
-        ...(info ? { area: info.area, phases: [...info.phases], onHost: host.areas.includes(info.area) } : {}),
+        ...(info ? { area: info.area, sdk: info.sdk, phases: [...info.phases], onHost: host.areas.includes(info.area) } : {}),
       };
     }),
     areas: areaNames.map((area) => ({ area, doc: AREAS[area] ?? "" })),
@@ -87,7 +88,7 @@ function printText(i: Inspection): void {
   for (const m of i.imports) {
     const what = m.type ? m.type : m.kind;
     const note = m.area ? `  [${m.area}${m.onHost ? "" : `, not on ${i.host}`}]` : "  [not in the ABI]";
-    out(`  ${`${m.module}.${m.name}`.padEnd(iw)}  ${what}${note}`);
+    out(`  ${`${m.module}.${m.name}`.padEnd(iw)}  ${what}${note}${m.sdk ? `  ← ${m.sdk}` : ""}`);
   }
   out(`ABI areas: ${i.areas.map((a) => `${a.area} (${a.doc})`).join(", ") || "none"}`);
   if (i.refusedImports.length) {

@@ -16,7 +16,8 @@ describe("ngxwasm inspect", () => {
     expect(r.stdout).toMatch(/^host: nginx \(this project's nginx module; --host to change\)$/m);
     expect(r.stdout).toMatch(/^ {2}memory +memory$/m);
     expect(r.stdout).toMatch(/^ {2}on_content +function \(\) -> i32$/m);
-    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_resp_write +\(i32, i32\) -> i32 +\[response\]$/m);
+    // each import with the SDK calls that reach it, in the author's terms
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_resp_write +\(i32, i32\) -> i32 +\[response\] +← Response\.say, Response\.print, .*Response\.flush, Response\.exit$/m);
     expect(r.stdout).toMatch(/^ABI areas: response \(response status, headers and body\)$/m);
     expect(r.stdout).toMatch(/^phases it can serve on nginx: server_rewrite, rewrite, access, content$/m);
     expect(r.stdout).toMatch(/^handlers \(the phases each can serve on nginx.*\):\n {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
@@ -39,6 +40,7 @@ describe("ngxwasm inspect", () => {
         kind: "function",
         type: "(i32, i32) -> i32",
         area: "response",
+        sdk: expect.stringMatching(/^Response\.say, /),
         phases: ["server_rewrite", "rewrite", "access", "content"],
         onHost: true,
       },
@@ -76,7 +78,7 @@ describe("ngxwasm inspect", () => {
     const wasm = await fixtureWasm("ssl-import");
     const r = await runCli(["inspect", wasm]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_ssl_get_server_name +\(i32, i32\) -> i32 +\[ssl\]$/m);
+    expect(r.stdout).toMatch(/^ {2}env\.ngx_wasm_ssl_get_server_name +\(i32, i32\) -> i32 +\[ssl\] +← Ssl\.serverName$/m);
     expect(r.stdout).toMatch(/^ {2}on_content {2}server_rewrite, rewrite, access, content {2}\(named for content\)$/m);
 
     const ts = JSON.parse((await runCli(["inspect", wasm, "--host", "ts", "--json"])).stdout);

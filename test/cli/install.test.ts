@@ -58,7 +58,7 @@ describe("ngxwasm install", () => {
     const tree = join(tempDir(), "tree4");
     const r = await runCli(["install", await fixtureWasm("phase-violation"), "--tree", tree, "--phase", "log"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/on_log can call "env\.ngx_wasm_resp_write", which is not allowed in phase log/);
+    expect(r.stderr).toMatch(/on_log can call "env\.ngx_wasm_resp_write" \(in the SDK: Response\.say, .*\), which is not allowed in phase log/);
     expect(r.stderr).toMatch(/not installed: .*phase-violation\.wasm has 1 problem for the nginx host/);
     expect(existsSync(join(tree, "wasm", "phase-violation.wasm"))).toBe(false);
     expect(existsSync(join(tree, "conf.d", "phase-violation.conf"))).toBe(false);
@@ -88,7 +88,7 @@ describe("ngxwasm install", () => {
     const tree = join(tempDir(), "tree9");
     const r = await runCli(["install", await buildGuest("guests/uppercase"), "--tree", tree, "--phase", "header_filter:on_body"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk", which is not allowed in phase header_filter/);
+    expect(r.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk" \(in the SDK: BodyChunk\.replace\), which is not allowed in phase header_filter/);
     expect(existsSync(join(tree, "conf.d", "uppercase.conf"))).toBe(false);
   });
 
@@ -136,7 +136,7 @@ describe("ngxwasm install", () => {
     const tree = join(tempDir(), "tree13");
     const r = await runCli(["install", await fixtureWasm("ok"), "--tree", tree, "--phase", "ssl_certificate:on_content"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/"env\.ngx_wasm_resp_write", which is not allowed in phase ssl_certificate/);
+    expect(r.stderr).toMatch(/"env\.ngx_wasm_resp_write" \(in the SDK: Response\.say, .*\), which is not allowed in phase ssl_certificate/);
     expect(existsSync(tree)).toBe(false);
   });
 

@@ -54,14 +54,14 @@ const cases: Case[] = [
     fixture: "phase-violation",
     args: ["--export", "on_log", "--phase", "log"],
     expect: [
-      /phase-violation\.wasm: on_log can call "env\.ngx_wasm_resp_write", which is not allowed in phase log \(log_by_wasm\); it is allowed in: server_rewrite, rewrite, access, content — remove that call from on_log's code path/,
+      /phase-violation\.wasm: on_log can call "env\.ngx_wasm_resp_write" \(in the SDK: Response\.say, .*\), which is not allowed in phase log \(log_by_wasm\); it is allowed in: server_rewrite, rewrite, access, content — remove that call from on_log's code path/,
     ],
   },
   {
     fixture: "phase-violation",
     args: ["--phase", "log"],
     expect: [
-      /phase-violation\.wasm: the module imports "env\.ngx_wasm_resp_write", which is not allowed in phase log .* — name the handler with --export/,
+      /phase-violation\.wasm: the module imports "env\.ngx_wasm_resp_write" \(in the SDK: Response\.say, .*\), which is not allowed in phase log .* — name the handler with --export/,
     ],
   },
 ];
@@ -121,7 +121,7 @@ describe("ngxwasm validate: valid modules and usage", () => {
     expect(header.code).toBe(0);
     const body = await runCli(["validate", wasm, "--export", "on_body", "--phase", "header_filter"]);
     expect(body.code).toBe(1);
-    expect(body.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk", which is not allowed in phase header_filter/);
+    expect(body.stderr).toMatch(/on_body can call "env\.ngx_wasm_resp_set_body_chunk" \(in the SDK: BodyChunk\.replace\), which is not allowed in phase header_filter/);
   });
 
   it("an unknown phase is a usage error (exit 2) listing the phases", async () => {
@@ -168,7 +168,7 @@ describe("ngxwasm validate --host: what the target host implements (host-abi/hos
       expect((await runCli(["validate", wasm, "--export", "on_content", "--phase", "access", "--host", host])).code).toBe(0);
     }
     const ssl = await runCli(["validate", await fixtureWasm("ok"), "--phase", "ssl_certificate"]);
-    expect(ssl.stderr).toMatch(/"env\.ngx_wasm_resp_write", which is not allowed in phase ssl_certificate/);
+    expect(ssl.stderr).toMatch(/"env\.ngx_wasm_resp_write" \(in the SDK: Response\.say, .*\), which is not allowed in phase ssl_certificate/);
   });
 
   it("an unknown host is a usage error (exit 2) listing the hosts", async () => {
