@@ -209,7 +209,7 @@ ngx_http_wasm_ssl_run(SSL *ssl, ngx_http_wasm_srv_conf_t *wscf,
     rc = ngx_http_wasm_invoke(&run->wi);
 
     if (run->wi.instantiated) {
-        handler->guest->free(run->wi.instance);
+        ngx_http_wasm_free_instance(&run->wi);
     }
 
     if (rc == NGX_OK && run->rejected) {

@@ -64,6 +64,11 @@ static const char  ngx_http_wasm_shim_with_env[] =
 static const char  ngx_http_wasm_shim_without_env[] =
     "{ (void) env; Z_guest_instantiate((Z_guest_instance_t *) i); }\n";
 
+/* where the end of what the guest wrote is (see ngx_http_wasm_track_writes) */
+static const char  ngx_http_wasm_shim_dirty[] =
+    "unsigned int *ngx_wasm_shim_dirty(void *i)\n"
+    "{ return &((Z_guest_instance_t *) i)->ngx_dirty; }\n";
+
 /* a guest compiled with fuel: where its counter is (see ngx_http_wasm_tune_c) */
 static const char  ngx_http_wasm_shim_fuel[] =
     "long long *ngx_wasm_shim_fuel(void *i)\n"
@@ -91,6 +96,10 @@ static char  *ngx_http_wasm_cc_flags[] = {
 };
 
 static char  *ngx_http_wasm_cc_libs[] = { "-lm", NULL };
+
+
+static ngx_int_t ngx_http_wasm_track_writes(ngx_conf_t *cf, ngx_str_t *c,
+    ngx_uint_t *tracked);
 
 
 static ngx_msec_t
@@ -437,16 +446,22 @@ ngx_http_wasm_calls_or_loops(u_char *p, u_char *end)
 }
 
 
-/* guest.h: the instance gains the fuel counter, first (a fixed offset) */
+/*
+ * guest.h: the instance gains what the rewrite counts in it, first: the end
+ * of the memory the guest has written (ngx_dirty), and with fuel its counter.
+ * *tracked: whether its memory is the field the rewrite knows (w2c_memory).
+ */
 static ngx_int_t
-ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
+ngx_http_wasm_tune_h(ngx_conf_t *cf, u_char *h_path, ngx_uint_t fuel,
+    ngx_uint_t *tracked)
 {
-    u_char     *p, *out;
+    u_char     *p, *out, *o;
     ngx_str_t   h;
     size_t      n;
 
     static ngx_str_t  head = ngx_string("typedef struct Z_guest_instance_t {\n");
-    static ngx_str_t  field = ngx_string("  long long ngx_fuel;\n");
+    static ngx_str_t  dirty = ngx_string("  unsigned int ngx_dirty;\n");
+    static ngx_str_t  counter = ngx_string("  long long ngx_fuel;\n");
 
     if (ngx_http_wasm_read_whole_file(cf->temp_pool, cf->log, h_path, &h,
                                       NGX_HTTP_WASM_MAX_GUEST_SIZE)
@@ -461,19 +476,77 @@ ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
         return NGX_ERROR;
     }
 
+    *tracked = ngx_strnstr(h.data, "wasm_rt_memory_t w2c_memory;", h.len)
+               != NULL;
+
     p += head.len;
     n = p - h.data;
 
-    out = ngx_pnalloc(cf->temp_pool, h.len + field.len);
+    out = ngx_pnalloc(cf->temp_pool, h.len + dirty.len + counter.len);
     if (out == NULL) {
         return NGX_ERROR;
     }
 
-    ngx_memcpy(out, h.data, n);
-    ngx_memcpy(out + n, field.data, field.len);
-    ngx_memcpy(out + n + field.len, p, h.len - n);
+    o = ngx_cpymem(out, h.data, n);
+    o = ngx_cpymem(o, dirty.data, dirty.len);
+    if (fuel) {
+        o = ngx_cpymem(o, counter.data, counter.len);
+    }
+    o = ngx_cpymem(o, p, h.len - n);
 
-    return ngx_http_wasm_write_whole_file(h_path, out, h.len + field.len);
+    return ngx_http_wasm_write_whole_file(h_path, out, o - out);
+}
+
+
+/*
+ * Every `from` in `text` replaced by `from` preceded by `before` (in the
+ * temp pool); returns how many, or -1 when out of memory.
+ */
+static ngx_int_t
+ngx_http_wasm_prefix_all(ngx_conf_t *cf, ngx_str_t *text, const char *from,
+    const char *before)
+{
+    u_char     *p, *q, *end, *out, *o;
+    size_t      flen, blen;
+    ngx_int_t   n;
+
+    flen = ngx_strlen(from);
+    blen = ngx_strlen(before);
+    end = text->data + text->len;
+
+    n = 0;
+    for (p = text->data; (q = ngx_strlcasestrn(p, end, (u_char *) from,
+                                               flen - 1)) != NULL;
+         p = q + flen)
+    {
+        n++;
+    }
+
+    if (n == 0) {
+        return 0;
+    }
+
+    out = ngx_pnalloc(cf->temp_pool, text->len + n * blen);
+    if (out == NULL) {
+        return -1;
+    }
+
+    o = out;
+    for (p = text->data; (q = ngx_strlcasestrn(p, end, (u_char *) from,
+                                               flen - 1)) != NULL;
+         p = q + flen)
+    {
+        o = ngx_cpymem(o, p, q - p);
+        o = ngx_cpymem(o, before, blen);
+        o = ngx_cpymem(o, q, flen);
+    }
+
+    o = ngx_cpymem(o, p, end - p);
+
+    text->data = out;
+    text->len = o - out;
+
+    return n;
 }
 
 
@@ -496,7 +569,7 @@ ngx_http_wasm_fuel_header(ngx_conf_t *cf, u_char *h_path)
  */
 static ngx_int_t
 ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
-    ngx_uint_t fuel)
+    ngx_uint_t fuel, ngx_uint_t *tracked)
 {
     u_char     *p, *q, *end, *out, *o;
     size_t      n;
@@ -515,7 +588,7 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
         "  if (__builtin_expect(--instance->ngx_fuel < 0, 0))               \\\n"
         "    ngx_http_wasm_fuel_out(instance)\n");
 
-    if (fuel && ngx_http_wasm_fuel_header(cf, h_path) != NGX_OK) {
+    if (ngx_http_wasm_tune_h(cf, h_path, fuel, tracked) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -582,7 +655,87 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
         }
     }
 
-    return ngx_http_wasm_write_whole_file(c_path, out, o - out);
+    c.data = out;
+    c.len = o - out;
+
+    if (*tracked && ngx_http_wasm_track_writes(cf, &c, tracked) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_wasm_write_whole_file(c_path, c.data, c.len);
+}
+
+
+/*
+ * Every write of the guest to its memory raises the instance's ngx_dirty to
+ * the end of what it wrote: the stores, the data segments, memory.fill,
+ * memory.copy (and memory.init, through LOAD_DATA) of wasm2c's output; the
+ * host's writes go through ngx_http_wasm_guest_mem. A pooled memory is
+ * then zeroed only up to there when it is released. Any pattern not found
+ * (another wasm2c) leaves the guest untracked: its memory is zeroed whole.
+ */
+static ngx_int_t
+ngx_http_wasm_track_writes(ngx_conf_t *cf, ngx_str_t *c, ngx_uint_t *tracked)
+{
+    u_char     *out, *o;
+    ngx_int_t   n;
+    ngx_uint_t  i;
+
+    static const char  *writes[][2] = {
+        { "wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));",
+          "NGX_WASM_DIRTY(mem, addr + sizeof(t1)); " },
+        { "load_data(&(m.data[o]), i, s);",
+          "NGX_WASM_DIRTY(&m, (u64) (o) + (s)); " },
+        { "memset(mem->data + d, val, n);",
+          "NGX_WASM_DIRTY(mem, (u64) d + n); " },
+        { "memmove(dest->data + dest_addr, src->data + src_addr, n);",
+          "NGX_WASM_DIRTY(dest, (u64) dest_addr + n); " },
+    };
+
+#if !(NGX_HAVE_LITTLE_ENDIAN)
+    /* wasm2c's big-endian stores are written otherwise: not tracked */
+    *tracked = 0;
+    return NGX_OK;
+#endif
+
+    static ngx_str_t  dirty_head = ngx_string(
+        "/* ngx_http_wasm_module: the end of what the guest wrote */\n"
+        "#define NGX_WASM_DIRTY(m, end)                                   \\\n"
+        "  do {                                                           \\\n"
+        "    Z_guest_instance_t* ngx_i = (Z_guest_instance_t*) ((char*) (m) \\\n"
+        "        - __builtin_offsetof(Z_guest_instance_t, w2c_memory));   \\\n"
+        "    if ((u64) (end) > ngx_i->ngx_dirty)                          \\\n"
+        "      ngx_i->ngx_dirty = (unsigned int) (end);                   \\\n"
+        "  } while (0)\n");
+
+    for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+        n = ngx_http_wasm_prefix_all(cf, c, writes[i][0], writes[i][1]);
+
+        if (n < 0) {
+            return NGX_ERROR;
+        }
+
+        if (n == 0) {
+            ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, "wasm: wasm2c's output "
+                               "has no \"%s\": the guest's memory is zeroed "
+                               "whole after use", writes[i][0]);
+            *tracked = 0;
+            return NGX_OK;
+        }
+    }
+
+    out = ngx_pnalloc(cf->temp_pool, dirty_head.len + c->len);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = ngx_cpymem(out, dirty_head.data, dirty_head.len);
+    o = ngx_cpymem(o, c->data, c->len);
+
+    c->data = out;
+    c->len = o - out;
+
+    return NGX_OK;
 }
 
 
@@ -595,6 +748,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     int                        rc;
     u_char                     dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
     u_char                     h_path[NGX_MAX_PATH];
+    ngx_uint_t                 tracked;
     u_char                     shim_path[NGX_MAX_PATH], tmp_so[NGX_MAX_PATH];
     u_char                     log_path[NGX_MAX_PATH], tmp_su[NGX_MAX_PATH];
     u_char                    *dir_end;
@@ -671,7 +825,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         goto failed;
     }
 
-    if (ngx_http_wasm_tune_c(cf, c_path, h_path, fuel) != NGX_OK) {
+    if (ngx_http_wasm_tune_c(cf, c_path, h_path, fuel, &tracked) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot rewrite \"%s\" for guest \"%V\"",
                            c_path, path);
@@ -692,7 +846,11 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         || (fuel
             && ngx_write_fd(fd, (void *) ngx_http_wasm_shim_fuel,
                             sizeof(ngx_http_wasm_shim_fuel) - 1)
-               != (ssize_t) (sizeof(ngx_http_wasm_shim_fuel) - 1)))
+               != (ssize_t) (sizeof(ngx_http_wasm_shim_fuel) - 1))
+        || (tracked
+            && ngx_write_fd(fd, (void *) ngx_http_wasm_shim_dirty,
+                            sizeof(ngx_http_wasm_shim_dirty) - 1)
+               != (ssize_t) (sizeof(ngx_http_wasm_shim_dirty) - 1)))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "wasm: cannot write \"%s\"", shim_path);
@@ -868,6 +1026,9 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
                     dlsym(guest->handle, "ngx_wasm_shim_memory");
     guest->fuel_counter = (long long *(*)(void *))
                           dlsym(guest->handle, "ngx_wasm_shim_fuel");
+    /* NULL when its writes are not tracked: its memory is zeroed whole */
+    guest->dirty = (unsigned int *(*)(void *))
+                   dlsym(guest->handle, "ngx_wasm_shim_dirty");
 
     if (init == NULL || size == NULL || guest->instantiate == NULL
         || guest->free == NULL || guest->memory == NULL
@@ -1243,7 +1404,7 @@ ngx_http_wasm_instance_cleanup(void *data)
     ngx_http_wasm_co_free(wi);
 
     if (wi->instantiated) {
-        wi->handler->guest->free(wi->instance);
+        ngx_http_wasm_free_instance(wi);
         wi->instantiated = 0;
     }
 }

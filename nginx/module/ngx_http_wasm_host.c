@@ -66,6 +66,8 @@ u_char *
 ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
     int32_t len)
 {
+    uint32_t           end;
+    unsigned int      *dirty;
     wasm_rt_memory_t  *mem;
 
     /* re-read every time: memory.grow may have moved it */
@@ -77,6 +79,16 @@ ngx_http_wasm_guest_mem(ngx_http_wasm_instance_t *wi, int32_t ptr,
                                 ngx_http_wasm_functions[ngx_http_wasm_current]
                                     .name,
                                 ptr, ptr + len, mem->size);
+    }
+
+    /* the host may write there: it counts as the guest's writes do */
+    if (wi->handler->guest->dirty) {
+        dirty = wi->handler->guest->dirty(wi->instance);
+        end = (uint32_t) ptr + (uint32_t) len;
+
+        if (end > *dirty) {
+            *dirty = end;
+        }
     }
 
     return mem->data + ptr;

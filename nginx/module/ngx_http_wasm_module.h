@@ -111,6 +111,7 @@ typedef struct {
     wasm_rt_memory_t        *(*memory)(void *instance);
     struct ngx_http_wasm_info_s  *info;       /* valid while parsing */
     long long               *(*fuel_counter)(void *instance);  /* or NULL */
+    unsigned int            *(*dirty)(void *instance);  /* or NULL */
     ngx_uint_t                 max_depth;     /* nested calls that fit */
     unsigned                   reads_body:1;  /* imports ngx_wasm_req_get_body */
     unsigned                   fuel:1;        /* compiled with fuel charges */
@@ -293,6 +294,7 @@ wasm_rt_trap_t ngx_http_wasm_rt_call(ngx_http_wasm_instance_t *wi,
 wasm_rt_trap_t ngx_http_wasm_rt_resume(ngx_http_wasm_instance_t *wi,
     uint32_t *result);
 void ngx_http_wasm_co_free(ngx_http_wasm_instance_t *wi);
+void ngx_http_wasm_free_instance(ngx_http_wasm_instance_t *wi);
 void ngx_http_wasm_fuel_out(void *instance);
 const char *ngx_http_wasm_trap_reason(wasm_rt_trap_t trap);
 const char *ngx_http_wasm_memory_note(void);

@@ -40,6 +40,8 @@ static jmp_buf                     ngx_http_wasm_jmp_buf;
 static jmp_buf                    *ngx_http_wasm_trap_jmp    /* the call's */
                                        = &ngx_http_wasm_jmp_buf;
 static ngx_http_wasm_instance_t   *ngx_http_wasm_running;    /* its instance */
+/* the end of what the instance being freed wrote (ngx_http_wasm_free_instance) */
+static uint32_t                    ngx_http_wasm_release_dirty = UINT32_MAX;
 static WASM_RT_UNWIND_TARGET      *ngx_http_wasm_unwind_target;
 static ngx_uint_t                  ngx_http_wasm_rt_initialized;
 static ngx_http_wasm_func_type_t  *ngx_http_wasm_func_types;
@@ -833,8 +835,11 @@ wasm_rt_free_memory(wasm_rt_memory_t *mem)
         && ngx_http_wasm_pool_n[pages] < NGX_HTTP_WASM_POOL_PER_SIZE
         && ngx_http_wasm_pool_bytes + mem->size <= NGX_HTTP_WASM_POOL_BYTES)
     {
-        /* nothing of this request stays behind for the next one */
-        ngx_memzero(mem->data, mem->size);
+        /*
+         * nothing of this request stays behind for the next one: what the
+         * guest (and the host, for it) wrote, or all of it when untracked
+         */
+        ngx_memzero(mem->data, ngx_min(mem->size, ngx_http_wasm_release_dirty));
 
         ngx_http_wasm_pool[pages][ngx_http_wasm_pool_n[pages]++] = mem->data;
         ngx_http_wasm_pool_bytes += mem->size;
@@ -846,6 +851,25 @@ wasm_rt_free_memory(wasm_rt_memory_t *mem)
     mem->data = NULL;
     mem->pages = 0;
     mem->size = 0;
+}
+
+
+/*
+ * Free a guest instance; its memory goes back to the pool zeroed up to the
+ * end of what was written in it (ngx_dirty, kept by the guest's rewritten C
+ * and by ngx_http_wasm_guest_mem for the host's writes).
+ */
+void
+ngx_http_wasm_free_instance(ngx_http_wasm_instance_t *wi)
+{
+    ngx_http_wasm_guest_t  *guest;
+
+    guest = wi->handler->guest;
+
+    ngx_http_wasm_release_dirty = guest->dirty ? *guest->dirty(wi->instance)
+                                               : UINT32_MAX;
+    guest->free(wi->instance);
+    ngx_http_wasm_release_dirty = UINT32_MAX;
 }
 
 

@@ -92,13 +92,30 @@ function secretWat(): string {
     (i32.const 0))
   (func (export "scan_${n}") (result i32)
     (if (i32.lt_s (memory.grow (i32.const ${n})) (i32.const 0)) (then unreachable))
-    (call $scan))`;
+    (call $scan))
+  ;; the other ways bytes get written: the host (var_get into the last
+  ;; 64 bytes), memory.fill, memory.copy
+  (func (export "host_write_${n}") (result i32) (local $end i32)
+    (if (i32.lt_s (memory.grow (i32.const ${n})) (i32.const 0)) (then unreachable))
+    (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+    (drop (call $ngx_wasm_var_get (i32.const 16) (i32.const 11) (i32.sub (local.get $end) (i32.const 64)) (i32.const 64)))
+    (i32.const 0))
+  (func (export "fill_${n}") (result i32) (local $end i32)
+    (if (i32.lt_s (memory.grow (i32.const ${n})) (i32.const 0)) (then unreachable))
+    (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+    (memory.fill (i32.sub (local.get $end) (i32.const 4096)) (i32.const 0xa5) (i32.const 4096))
+    (i32.const 0))
+  (func (export "copy_${n}") (result i32) (local $end i32)
+    (if (i32.lt_s (memory.grow (i32.const ${n})) (i32.const 0)) (then unreachable))
+    (local.set $end (i32.mul (memory.size) (i32.const 65536)))
+    (memory.copy (i32.sub (local.get $end) (i32.const 6)) (i32.const 8) (i32.const 6))
+    (i32.const 0))`;
   return `
-  (data (i32.const 0) "clean\\n\\00\\00dirty\\n")
+  (data (i32.const 0) "clean\\n\\00\\00dirty\\n\\00\\00request_uri")
   (func $scan (result i32) (local $i i32) (local $end i32)
     (if (i32.load16_u (i32.const 6))
       (then (return (call $ngx_wasm_resp_write (i32.const 8) (i32.const 6)))))
-    (local.set $i (i32.const 14))
+    (local.set $i (i32.const 27))
     (local.set $end (i32.mul (memory.size) (i32.const 65536)))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
@@ -165,6 +182,7 @@ ${exports.map((e) => `        location = /b/${e.name} { content_by_wasm ${b} ${e
         location = /s/write_0 { content_by_wasm ${s} write_0; }
         location = /s/write_1 { content_by_wasm ${s} write_1; }
         location = /s/write_3 { content_by_wasm ${s} write_3; }
+${["host_write", "fill", "copy"].flatMap((f) => [0, 1, 3].map((n) => `        location = /s/${f}_${n} { content_by_wasm ${s} ${f}_${n}; }`)).join("\n")}
         location = /s/scan_0  { content_by_wasm ${s} scan_0; }
         location = /s/scan_1  { content_by_wasm ${s} scan_1; }
         location = /s/scan_3  { content_by_wasm ${s} scan_3; }
@@ -236,6 +254,12 @@ ${exports.map((e) => `        location = /b/${e.name} { content_by_wasm ${b} ${e
       ["/s/write_3", "/s/scan_1"],
       ["/s/write_0", "/s/scan_3"],
       ["/s/write_1", "/s2/scan_3"],
+      // written by the host, by memory.fill, by memory.copy
+      ...["host_write", "fill", "copy"].flatMap((f): [string, string][] => [
+        [`/s/${f}_0`, "/s/scan_0"],
+        [`/s/${f}_1`, "/s/scan_1"],
+        [`/s/${f}_3`, "/s2/scan_3"],
+      ]),
     ];
     for (let round = 0; round < 3; round++) {
       for (const [write, scan] of pairs) {
