@@ -225,7 +225,8 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
     writeFileSync(source, greeter("one", guestDir));
     const outDir = join(root, "out");
     const { dev, port } = await serveDev(["greet", "--host-mode", mode], root, outDir, serving);
-    expect(dev.output).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/ → greet \\(content_by_wasm on_content\\)`));
+    // printed right after the "serving" line, maybe in a later chunk of output
+    await dev.waitFor(new RegExp(`http://127\\.0\\.0\\.1:${port}/ → greet \\(content_by_wasm on_content\\)`));
     const url = `http://127.0.0.1:${port}/any/path`;
 
     const first = await httpFetch(url);
@@ -300,6 +301,8 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
       join(root, "out"),
       serving,
     );
+    // printed right after the "serving" line, maybe in a later chunk of output
+    await dev.waitFor(/other paths → /);
     expect(dev.output).toContain(`other paths → http://127.0.0.1:${originPort} (--origin)`);
     const base = `http://127.0.0.1:${port}`;
     const filtered = await httpFetch(`${base}/shout/page?x=1`, { headers: { "Accept-Encoding": "gzip" } });
