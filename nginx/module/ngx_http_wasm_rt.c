@@ -873,12 +873,46 @@ ngx_http_wasm_free_instance(ngx_http_wasm_instance_t *wi)
 }
 
 
-/* tables: one allocation per table, grown with realloc */
+/*
+ * tables: one allocation per table, grown with realloc. Freed arrays of up to
+ * NGX_HTTP_WASM_TABLE_CACHE_BYTES are kept per worker for the next instance
+ * of the same size: a guest's table costs no malloc/free per request, and no
+ * small chunk freed per request makes the next request pool's malloc
+ * consolidate the heap.
+ */
+
+#define NGX_HTTP_WASM_TABLE_CACHED       16
+#define NGX_HTTP_WASM_TABLE_CACHE_BYTES  (64 * 1024)
+
+typedef struct {
+    void    *data;
+    size_t   size;
+} ngx_http_wasm_table_cached_t;
+
+static ngx_http_wasm_table_cached_t
+    ngx_http_wasm_table_cache[NGX_HTTP_WASM_TABLE_CACHED];
+static ngx_uint_t  ngx_http_wasm_table_ncached;
+
 
 static void *
 ngx_http_wasm_table_alloc(uint32_t elements, size_t size)
 {
-    void  *data;
+    void        *data;
+    size_t       bytes;
+    ngx_uint_t   i;
+
+    bytes = (size_t) (elements ? elements : 1) * size;
+
+    for (i = 0; i < ngx_http_wasm_table_ncached; i++) {
+        if (ngx_http_wasm_table_cache[i].size == bytes) {
+            data = ngx_http_wasm_table_cache[i].data;
+            ngx_http_wasm_table_cache[i] =
+                ngx_http_wasm_table_cache[--ngx_http_wasm_table_ncached];
+
+            ngx_memzero(data, bytes);
+            return data;
+        }
+    }
 
     ngx_http_wasm_host_enter();
 
@@ -891,6 +925,27 @@ ngx_http_wasm_table_alloc(uint32_t elements, size_t size)
     ngx_http_wasm_host_leave();
 
     return data;
+}
+
+
+static void
+ngx_http_wasm_table_free(void *data, uint32_t elements, size_t size)
+{
+    size_t  bytes;
+
+    bytes = (size_t) (elements ? elements : 1) * size;
+
+    if (NGX_HTTP_WASM_POOL
+        && data != NULL
+        && bytes <= NGX_HTTP_WASM_TABLE_CACHE_BYTES
+        && ngx_http_wasm_table_ncached < NGX_HTTP_WASM_TABLE_CACHED)
+    {
+        ngx_http_wasm_table_cache[ngx_http_wasm_table_ncached].data = data;
+        ngx_http_wasm_table_cache[ngx_http_wasm_table_ncached++].size = bytes;
+        return;
+    }
+
+    free(data);
 }
 
 
@@ -946,7 +1001,8 @@ wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *table,
 void
 wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *table)
 {
-    free(table->data);
+    ngx_http_wasm_table_free(table->data, table->size,
+                             sizeof(wasm_rt_funcref_t));
     table->data = NULL;
     table->size = 0;
 }
@@ -986,7 +1042,8 @@ wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *table,
 void
 wasm_rt_free_externref_table(wasm_rt_externref_table_t *table)
 {
-    free(table->data);
+    ngx_http_wasm_table_free(table->data, table->size,
+                             sizeof(wasm_rt_externref_t));
     table->data = NULL;
     table->size = 0;
 }

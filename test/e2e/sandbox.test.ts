@@ -2,7 +2,7 @@
 // (reused memories, a cheaper watchdog): every out-of-bounds access traps, on
 // every access width, at the memory's current size, before and after
 // memory.grow; a runaway loop is stopped by wasm_time_limit; a trap leaves the
-// worker serving; and no request sees another request's bytes — memories
+// worker serving; and no request sees another request's bytes — memories (and tables)
 // reused across requests on the same worker start as a fresh instance's would
 // (only the data segments), while one request's instance keeps its memory
 // across yields and body-filter chunks.
@@ -129,6 +129,20 @@ function secretWat(): string {
   ${fn(0)}
   ${fn(1)}
   ${fn(3)}
+  ;; a table the module keeps per worker too: slot 0 is set by the element
+  ;; segment, slots 1..3 start null in every request
+  (table $t 4 4 funcref)
+  (elem (table $t) (i32.const 0) func $scan)
+  (func (export "table_write") (result i32)
+    (table.set $t (i32.const 1) (ref.func $scan))
+    (table.set $t (i32.const 3) (ref.func $scan))
+    (i32.const 0))
+  (func (export "table_scan") (result i32)
+    (if (i32.or (ref.is_null (table.get $t (i32.const 0)))
+                (i32.eqz (i32.and (ref.is_null (table.get $t (i32.const 1)))
+                                  (ref.is_null (table.get $t (i32.const 3))))))
+      (then (return (call $ngx_wasm_resp_write (i32.const 8) (i32.const 6)))))
+    (call $ngx_wasm_resp_write (i32.const 0) (i32.const 6)))
   ;; yield: the counter at 1024 (memory) and the global must agree on every
   ;; invocation of one request, and start at 0 in every request
   (global $n (mut i32) (i32.const 0))
@@ -189,6 +203,9 @@ ${["host_write", "fill", "copy"].flatMap((f) => [0, 1, 3].map((n) => `        lo
         location = /s2/scan_0 { content_by_wasm ${s2} scan_0; }
         location = /s2/scan_3 { content_by_wasm ${s2} scan_3; }
         location = /s/yield   { content_by_wasm ${s} yield_count; }
+        location = /s/table_write { content_by_wasm ${s} table_write; }
+        location = /s/table_scan  { content_by_wasm ${s} table_scan; }
+        location = /s2/table_scan { content_by_wasm ${s2} table_scan; }
         location = /big.txt  { output_buffers 2 4k; body_filter_by_wasm ${s} filter_count; }
     }`);
   });
@@ -274,6 +291,16 @@ ${["host_write", "fill", "copy"].flatMap((f) => [0, 1, 3].map((n) => `        lo
     await expectTrap("/b/store8_at_g1", "store8_at_g1", /out of bounds/);
     expect((await ngx.get("/s/scan_3")).text).toBe("clean\n");
     expect((await ngx.get("/s/scan_0")).text).toBe("clean\n");
+  });
+
+  it("a table reused by the next request holds only what its element segment puts there", async () => {
+    expect((await ngx.get("/s/table_scan")).text).toBe("clean\n");
+    for (let round = 0; round < 3; round++) {
+      for (const scan of ["/s/table_scan", "/s2/table_scan"]) {
+        expect((await ngx.get("/s/table_write")).status).toBe(200);
+        expect(`then ${scan}: ${(await ngx.get(scan)).text}`).toBe(`then ${scan}: clean\n`);
+      }
+    }
   });
 
   it("a yielding guest keeps its memory across its invocations of one request, and the next request starts clean", async () => {
