@@ -23,6 +23,12 @@
 //          to UTF-8 bytes, Json.parseBytes into a value tree, get("value"))
 //   upper and json also run with wasm_fuel_limit (same guest, compiled with
 //   fuel charges): the cost of fuel.
+//   hello, 16 pipelined: the hello targets again, each connection writing 16
+//          requests at once (a wrk script): less of each request is the
+//          kernel's loopback TCP, so the handlers' own costs show more.
+// Every run also reads the nginx worker's CPU time (utime + stime, /proc) and
+// prints it per request (µs/req); the per-request figure of the hello handlers
+// is that time minus return 200's, pipelined.
 // Every target's body is checked once, before timing, against the others.
 // Latency: an open-loop client (below) at BENCH_RATE req/s against the four
 // hello targets, p50/p99 measured from each request's scheduled start. Then
@@ -58,6 +64,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const RATE = Number(process.env.BENCH_RATE || 2000);
 const LAT_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 5);
 const DISTINCT = 20;     // guests loaded for the RSS figure
+const PIPELINE = 16;     // requests per write in the pipelined hello workload
+const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
 const CACHED = 10;       // guests in the timed `nginx -t`
 const UPPER_BYTES = 100 * 1024;
 const SLICE = 100000;              // wasm_timeslice_fuel of /compute/sliced
@@ -178,11 +186,42 @@ function get(port, path) {
 
 // ------------------------------------------------------------ clients
 
-/** Requests/s of one wrk -t1 -c32 run; dies on non-2xx answers or socket errors. */
-function wrk(port, path, seconds) {
-  const out = execFileSync("wrk", ["-t1", "-c32", `-d${seconds}s`, `http://127.0.0.1:${port}${path}`], { encoding: "utf8" });
+/** The CPU time (user + system) a process has used so far, in µs. */
+function cpuUs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;   // utime, stime
+}
+
+/**
+ * One wrk -t1 -c32 run: { rps, cpu } — requests/s, and the nginx worker's CPU
+ * time per request in µs (its utime + stime over the run / requests). With
+ * `pipeline`, each connection sends that many requests back to back (wrk
+ * script). Dies on non-2xx answers or socket errors.
+ */
+function wrk(port, path, seconds, { worker, pipeline } = {}) {
+  const args = ["-t1", "-c32", `-d${seconds}s`, ...(pipeline ? ["-s", pipelineScript()] : []), `http://127.0.0.1:${port}${path}`,
+    ...(pipeline ? ["--", String(pipeline)] : [])];
+  const before = worker ? cpuUs(worker) : 0;
+  const out = execFileSync("wrk", args, { encoding: "utf8" });
+  const used = worker ? cpuUs(worker) - before : NaN;
   if (/Non-2xx|Socket errors/.test(out)) { process.stderr.write(out); die(`wrk: errors from ${path}`); }
-  return Number(/^Requests\/sec:\s+([\d.]+)/m.exec(out)[1]);
+  const requests = Number(/^\s*(\d+) requests in/m.exec(out)[1]);
+  return { rps: Number(/^Requests\/sec:\s+([\d.]+)/m.exec(out)[1]), cpu: used / requests };
+}
+
+/** wrk's pipelining script (its own example, in short): N copies of the request in one write. */
+function pipelineScript() {
+  const f = join(OUT, "pipeline.lua");
+  if (!existsSync(f)) {
+    writeFileSync(f, `init = function(args)
+  local r = {}
+  for i = 1, tonumber(args[1]) do r[i] = wrk.format() end
+  req = table.concat(r)
+end
+request = function() return req end
+`);
+  }
+  return f;
 }
 
 /**
@@ -219,6 +258,14 @@ async function fixedRate(port, path, rate, seconds) {
 
 const WORKLOADS = [
   { id: "hello", title: "hello", anchors: ["nginx", "lua", "njs"], targets: [
+    { id: "nginx", label: 'nginx `return 200`', path: "/hello/return" },
+    { id: "lua", label: "Lua content_by_lua", path: "/hello/lua" },
+    { id: "njs", label: "njs js_content", path: "/hello/njs" },
+    { id: "wasm", label: "wasm guests/hello", path: "/hello/wasm" },
+  ] },
+  // the same four, 16 requests per write: less of each request is the
+  // kernel's loopback TCP, more of it the handler
+  { id: "hello16", title: `hello, ${PIPELINE} pipelined`, pipeline: PIPELINE, anchors: ["nginx", "lua", "njs"], targets: [
     { id: "nginx", label: 'nginx `return 200`', path: "/hello/return" },
     { id: "lua", label: "Lua content_by_lua", path: "/hello/lua" },
     { id: "njs", label: "njs js_content", path: "/hello/njs" },
@@ -343,7 +390,7 @@ function chartSvg(results, title) {
   const names = { nginx: "nginx native", lua: "Lua (LuaJIT)", njs: "njs", wasm: "ngxwasm", wasm_fuel: "ngxwasm + fuel" };
   const groups = WORKLOADS.map((w) => ({ w, bars: w.targets.map((t) => ({ id: t.id, v: results[w.id][t.id].median / results[w.id].lua.median })) }));
   const max = Math.max(1, ...groups.flatMap((g) => g.bars.map((b) => b.v)));
-  const W = 760, H = 400, left = 60, top = 50, bottom = 60, plotH = H - top - bottom, groupW = (W - left - 20) / groups.length, barW = 34;
+  const W = 900, H = 400, left = 60, top = 50, bottom = 60, plotH = H - top - bottom, groupW = (W - left - 20) / groups.length, barW = 34;
   const y = (v) => top + plotH - (v / max) * plotH;
   const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n`;
@@ -395,7 +442,7 @@ async function main() {
   const main = await startNginx(prefix, port);
 
   // same answer from every target of a workload, once, before timing
-  const expect = { hello: Buffer.from("hello, world\n"), upper: Buffer.from(fileText.toUpperCase()), json: Buffer.from(JSON_SUM) };
+  const expect = { hello: Buffer.from("hello, world\n"), hello16: Buffer.from("hello, world\n"), upper: Buffer.from(fileText.toUpperCase()), json: Buffer.from(JSON_SUM) };
   for (const w of WORKLOADS) {
     for (const t of w.targets) {
       const want = t.id === "nginx" && w.id === "upper" ? Buffer.from(fileText) : expect[w.id];
@@ -410,17 +457,26 @@ async function main() {
   // ---- throughput, interleaved rounds
   const all = WORKLOADS.flatMap((w) => w.targets.map((t) => ({ w, t })));
   for (const { t } of all) wrk(port, t.path, 1);   // warm-up
+  const worker = main.worker();
   const rounds = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(w.targets.map((t) => [t.id, []]))]));
+  const cpuRounds = Object.fromEntries(WORKLOADS.map((w) => [w.id, Object.fromEntries(w.targets.map((t) => [t.id, []]))]));
   const eta = Math.round(ROUNDS * all.length * SECONDS + WORKLOADS[0].targets.length * LAT_SECONDS + 30);
   console.log(`${ROUNDS} rounds x ${all.length} targets x ${SECONDS} s (about ${Math.ceil(eta / 60)} min in all)`);
   for (let r = 1; r <= ROUNDS; r++) {
-    for (const { w, t } of all) rounds[w.id][t.id].push(wrk(port, t.path, SECONDS));
+    for (const { w, t } of all) {
+      const run = wrk(port, t.path, SECONDS, { worker, pipeline: w.pipeline });
+      rounds[w.id][t.id].push(run.rps);
+      cpuRounds[w.id][t.id].push(run.cpu);
+    }
     process.stdout.write(`  round ${r}/${ROUNDS} done\n`);
   }
   const throughput = {};
   for (const w of WORKLOADS) {
     throughput[w.id] = {};
-    for (const t of w.targets) throughput[w.id][t.id] = { label: t.label, path: t.path, median: median(rounds[w.id][t.id]), rounds: rounds[w.id][t.id] };
+    for (const t of w.targets) {
+      throughput[w.id][t.id] = { label: t.label, path: t.path, median: median(rounds[w.id][t.id]), rounds: rounds[w.id][t.id],
+        worker_cpu_us: median(cpuRounds[w.id][t.id]), worker_cpu_us_rounds: cpuRounds[w.id][t.id] };
+    }
     for (const t of w.targets) {
       throughput[w.id][t.id].ratio = Object.fromEntries(w.anchors.map((a) => [a, throughput[w.id][t.id].median / throughput[w.id][a].median]));
     }
@@ -430,6 +486,11 @@ async function main() {
   results.per_request_us = {
     value: median(perRound), rounds: perRound,
     what: "1/req_s(content_by_wasm hello) - 1/req_s(return 200) in µs, per round (both measured in the same round), median of the rounds: the whole extra cost of a request served by the hello guest (instance set-up, call, the host calls, the response it builds) over nginx's own return; an upper bound of the per-request guest set-up, not a measurement of it alone",
+  };
+  const cpuExtra = (target) => median(cpuRounds.hello16[target].map((c, i) => c - cpuRounds.hello16.nginx[i]));
+  results.per_request_cpu_us = {
+    wasm: cpuExtra("wasm"), lua: cpuExtra("lua"), njs: cpuExtra("njs"), return_200: throughput.hello16.nginx.worker_cpu_us,
+    what: `the nginx worker's CPU time per request (utime + stime / requests) of each hello handler minus that of return 200, same round, median of the rounds, ${PIPELINE} pipelined: what the handler adds in the worker (for wasm: instance set-up, call, host calls, response), without the client's share of the machine`,
   };
 
   // ---- latency at a fixed rate (hello targets)
@@ -527,16 +588,17 @@ async function main() {
   const m = results.machine;
   console.log(`\n${m.cpu}, ${m.nproc} cores, ${m.os}, kernel ${m.kernel}; nginx ${m.nginx.replace(/^nginx\//, "")}, 1 worker; ` +
     `lua-nginx-module ${m.lua_module} (LuaJIT), njs ${m.njs_module}; ${results.date.slice(0, 10)}`);
-  console.log(`wrk -t1 -c32 -d${SECONDS}s, ${ROUNDS} interleaved rounds, median req/s; ratio = req/s of the row / req/s of the anchor\n`);
+  console.log(`wrk -t1 -c32 -d${SECONDS}s, ${ROUNDS} interleaved rounds, median req/s; ratio = req/s of the row / req/s of the anchor; ` +
+    `µs/req = the nginx worker's CPU time (user + system) per request, median\n`);
   const rows = [];
   for (const w of WORKLOADS) {
     for (const t of w.targets) {
       const x = throughput[w.id][t.id];
       const ratio = (a) => (x.ratio[a] === undefined ? "" : x.ratio[a].toFixed(2));
-      rows.push([w.title, t.label, fmt(x.median), ratio("nginx"), ratio("lua"), ratio("njs"), x.rounds.map((v) => fmt(v)).join(" ")]);
+      rows.push([w.title, t.label, fmt(x.median), ratio("nginx"), ratio("lua"), ratio("njs"), x.worker_cpu_us.toFixed(2), x.rounds.map((v) => fmt(v)).join(" ")]);
     }
   }
-  const tput = table(rows, ["workload", "target", "req/s", "/nginx", "/Lua", "/njs", "rounds"]);
+  const tput = table(rows, ["workload", "target", "req/s", "/nginx", "/Lua", "/njs", "µs/req", "rounds"]);
   console.log(tput);
   const lrows = Object.values(results.latency).map((l) => ["hello", l.label, l.p50_ms.toFixed(2), l.p99_ms.toFixed(2), l.max_ms.toFixed(2),
     l.errors ? `${l.errors} (${l.first_error})` : "0"]);
@@ -553,6 +615,9 @@ async function main() {
     what: "1 - req/s with wasm_fuel_limit / req/s without, same guest, medians of the interleaved rounds" };
   const mrows = [
     ["per-request", "hello guest - return 200 (1/req_s, median of rounds)", `${results.per_request_us.value.toFixed(2)} µs`, "≤ 1 µs (set-up alone)", ""],
+    ["per-request", `worker CPU per request over return 200 (${PIPELINE} pipelined): wasm / Lua / njs`,
+      ["wasm", "lua", "njs"].map((k) => results.per_request_cpu_us[k].toFixed(2)).join(" / ") + " µs", "≤ 1 µs (set-up alone)",
+      ok(results.per_request_cpu_us.wasm, 1)],
     ["memory", `worker RSS: plain nginx / + module / + ${DISTINCT} guests`, `${fmt(rss.plain)} / ${fmt(rss.module)} / ${fmt(rss[`module_${DISTINCT}_guests`])} KiB`, "", ""],
     ["memory", `+${DISTINCT} guests vs plain nginx`, `+${fmt(results.memory.delta_kib / 1024, 1)} MiB`, "≤ +10 MiB", ok(results.memory.delta_kib, results.memory.goal_kib)],
     ["start-up", `nginx -t, ${CACHED} cached guests (no guest)`, `${results.startup.nginx_t_s.toFixed(3)} s (${results.startup.nginx_t_no_guests_s.toFixed(3)} s)`, "≤ 0.2 s", ok(results.startup.nginx_t_s, 0.2)],
