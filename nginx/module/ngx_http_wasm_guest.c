@@ -10,6 +10,7 @@
 #include <ngx_md5.h>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -972,15 +973,88 @@ ngx_http_wasm_undefined_symbol(const char *err, ngx_str_t *name)
 }
 
 
+/*
+ * dlopen maps the segments of a shared object without comparing them with
+ * the file's size: touching a page past the end of a truncated file (a cache
+ * entry cut short) is SIGBUS, in the master or in nginx -t. So the file must
+ * hold its ELF header, its program headers and every segment they name.
+ * Returns NULL when it does, or what is wrong.
+ */
+static const char *
+ngx_http_wasm_elf_check(u_char *path)
+{
+    off_t             size;
+    size_t            n;
+    ssize_t           got;
+    ngx_fd_t          fd;
+    ngx_uint_t        i;
+    ngx_file_info_t   fi;
+    ElfW(Ehdr)        eh;
+    ElfW(Phdr)        ph[64];
+
+    fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        return "cannot be opened";
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        (void) ngx_close_file(fd);
+        return "cannot be read";
+    }
+
+    size = ngx_file_size(&fi);
+    got = pread(fd, &eh, sizeof(eh), 0);
+
+    if (got != (ssize_t) sizeof(eh)
+        || ngx_memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0
+        || eh.e_phentsize != sizeof(ElfW(Phdr))
+        || eh.e_phnum == 0
+        || eh.e_phnum > sizeof(ph) / sizeof(ph[0]))
+    {
+        (void) ngx_close_file(fd);
+        return "it is not a shared object of this machine (or is cut short)";
+    }
+
+    n = eh.e_phnum * sizeof(ElfW(Phdr));
+
+    if (eh.e_phoff > (uint64_t) size || n > (uint64_t) size - eh.e_phoff
+        || pread(fd, ph, n, eh.e_phoff) != (ssize_t) n)
+    {
+        (void) ngx_close_file(fd);
+        return "it is cut short (its program headers are missing)";
+    }
+
+    (void) ngx_close_file(fd);
+
+    for (i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_offset > (uint64_t) size
+            || ph[i].p_filesz > (uint64_t) size - ph[i].p_offset)
+        {
+            return "it is cut short (a segment ends past the end of the file)";
+        }
+    }
+
+    return NULL;
+}
+
+
 static ngx_int_t
 ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
-    u_char *so_path)
+    u_char *so_path, ngx_uint_t level)
 {
     const char            *err;
     void                 (*init)(void);
     size_t               (*size)(void);
     ngx_str_t              symbol;
     ngx_pool_cleanup_t    *cln;
+
+    err = ngx_http_wasm_elf_check(so_path);
+    if (err != NULL) {
+        ngx_conf_log_error(level, cf, 0, "wasm: cannot load the compiled "
+                           "guest \"%V\" (%s): %s", &guest->path, so_path,
+                           err);
+        return NGX_ERROR;
+    }
 
     guest->handle = dlopen((char *) so_path, RTLD_NOW | RTLD_LOCAL);
     if (guest->handle == NULL) {
@@ -990,7 +1064,7 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
         }
 
         if (ngx_http_wasm_undefined_symbol(err, &symbol) == NGX_OK) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" "
+            ngx_conf_log_error(level, cf, 0, "wasm: guest \"%V\" "
                                "cannot be loaded: its compiled code (%s) "
                                "needs the C symbol \"%V\", which this host "
                                "does not provide; this is a bug of "
@@ -1000,7 +1074,7 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
             return NGX_ERROR;
         }
 
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: cannot load the "
+        ngx_conf_log_error(level, cf, 0, "wasm: cannot load the "
                            "compiled guest \"%V\" (%s): %s", &guest->path,
                            so_path, err);
         return NGX_ERROR;
@@ -1034,9 +1108,10 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
         || guest->free == NULL || guest->memory == NULL
         || (guest->fuel && guest->fuel_counter == NULL))
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: the compiled guest "
-                           "\"%s\" for \"%V\" lacks its shim; delete it from "
-                           "the cache", so_path, &guest->path);
+        ngx_conf_log_error(level, cf, 0, "wasm: the compiled guest "
+                           "\"%s\" for \"%V\" lacks its shim", so_path,
+                           &guest->path);
+        ngx_http_wasm_guest_cleanup(guest);
         return NGX_ERROR;
     }
 
@@ -1059,7 +1134,7 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
  */
 static ngx_int_t
 ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
-    u_char *su_path)
+    u_char *su_path, ngx_uint_t level)
 {
     u_char         *p, *last, *line, *tab, *name;
     size_t          frame, max, name_len;
@@ -1070,7 +1145,7 @@ ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
         && rlim.rlim_cur != RLIM_INFINITY
         && rlim.rlim_cur < 2 * NGX_HTTP_WASM_STACK_BUDGET)
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: the stack limit is "
+        ngx_conf_log_error(level, cf, 0, "wasm: the stack limit is "
                            "%uz KiB; guests need at least %uz KiB (raise "
                            "\"ulimit -s\" for nginx)",
                            (size_t) rlim.rlim_cur / 1024,
@@ -1082,9 +1157,9 @@ ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
                                       16 * 1024 * 1024)
         != NGX_OK)
     {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "wasm: cannot read "
-                           "\"%s\", the frame sizes of guest \"%V\"; delete "
-                           "it from the cache", su_path, &guest->path);
+        ngx_conf_log_error(level, cf, ngx_errno, "wasm: cannot read "
+                           "\"%s\", the frame sizes of guest \"%V\"",
+                           su_path, &guest->path);
         return NGX_ERROR;
     }
 
@@ -1126,7 +1201,7 @@ ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
                                / (max + NGX_HTTP_WASM_FRAME_SLACK));
 
     if (guest->max_depth < NGX_HTTP_WASM_MIN_CALL_DEPTH) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wasm: guest \"%V\" has a "
+        ngx_conf_log_error(level, cf, 0, "wasm: guest \"%V\" has a "
                            "function needing %uz bytes of native stack per "
                            "call (%*s): only %ui nested calls would fit in the "
                            "%uz KiB guests may use; split the function or "
@@ -1185,7 +1260,7 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
     u_char                   err[NGX_HTTP_WASM_ERRLEN], digest[16];
     ngx_md5_t                md5;
     ngx_str_t                path, wasm;
-    ngx_uint_t               i, reads_body;
+    ngx_uint_t               i, reads_body, cached;
     ngx_msec_t               start;
     ngx_file_info_t          fi;
     ngx_http_wasm_info_t    *info;
@@ -1320,33 +1395,58 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
                      &wmcf->cache_path, hash);
     *p = '\0';
 
-    if (ngx_file_info(so_path, &fi) == 0 && ngx_file_info(su_path, &fi) == 0) {
+    cached = ngx_file_info(so_path, &fi) == 0
+             && ngx_file_info(su_path, &fi) == 0;
+
+    if (cached) {
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                            "wasm: using cached \"%V\"%s (%s)", &path,
                            fuel ? " with fuel" : "", so_path);
 
-    } else {
-        start = ngx_http_wasm_now_ms();
-
-        if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
-                                  su_path, ngx_http_wasm_has_imports(info),
-                                  fuel)
-            != NGX_OK)
+        if (ngx_http_wasm_guest_open(cf, guest, so_path, NGX_LOG_WARN)
+            == NGX_OK
+            && ngx_http_wasm_guest_stack(cf, guest, su_path, NGX_LOG_WARN)
+               == NGX_OK)
         {
-            return NULL;
+            goto loaded;
         }
 
-        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "wasm: compiled \"%V\"%s in %M ms (%s)", &path,
-                           fuel ? " with fuel" : "",
-                           ngx_http_wasm_now_ms() - start, so_path);
+        /*
+         * a cache entry this module cannot use (truncated, or written by
+         * something else): the cache is ours to repair, not the user's
+         */
+        ngx_http_wasm_guest_cleanup(guest);
+
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0, "wasm: the cached \"%s\" of "
+                           "guest \"%V\" cannot be used (see above): it is "
+                           "deleted and compiled again", so_path, &path);
+
+        (void) ngx_delete_file(so_path);
+        (void) ngx_delete_file(su_path);
     }
 
-    if (ngx_http_wasm_guest_open(cf, guest, so_path) != NGX_OK
-        || ngx_http_wasm_guest_stack(cf, guest, su_path) != NGX_OK)
+    start = ngx_http_wasm_now_ms();
+
+    if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
+                              su_path, ngx_http_wasm_has_imports(info), fuel)
+        != NGX_OK)
     {
         return NULL;
     }
+
+    ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                       "wasm: compiled \"%V\"%s in %M ms (%s)", &path,
+                       fuel ? " with fuel" : "",
+                       ngx_http_wasm_now_ms() - start, so_path);
+
+    if (ngx_http_wasm_guest_open(cf, guest, so_path, NGX_LOG_EMERG) != NGX_OK
+        || ngx_http_wasm_guest_stack(cf, guest, su_path, NGX_LOG_EMERG)
+           != NGX_OK)
+    {
+        return NULL;
+    }
+
+loaded:
 
     gp = ngx_array_push(&wmcf->guests);
     if (gp == NULL) {

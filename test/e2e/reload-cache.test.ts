@@ -1,8 +1,9 @@
 // Guests are compiled when the configuration is loaded and cached by content:
 // a reload with unchanged guests compiles nothing, a changed guest is
 // compiled again, and requests keep being answered across reloads. Two
-// workers: the master compiles, the workers inherit the loaded guest.
-import { readFileSync } from "node:fs";
+// workers: the master compiles, the workers inherit the loaded guest. A cache
+// entry that cannot be loaded is deleted and compiled again.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
 import { watGuest, watToWasm } from "./wat.js";
@@ -65,5 +66,35 @@ describe("compiled-guest cache across reloads", () => {
     const again = await ngx.reload(config);
     expect(again.output).toMatch(CACHED);
     expect(again.output).not.toMatch(/wasm: compiled/);
+  });
+
+  it("a cached object that cannot be loaded (garbage, empty, truncated) is deleted and compiled again, and serves", async () => {
+    // the current entry (probe v2): the last one the log names
+    const so = [...ngx.errorLog().matchAll(/wasm: (?:compiled|using cached) "[^"]*probe\.wasm" \(([^)]+\.so)\)/g)].at(-1)?.[1];
+    expect(so).toBeDefined();
+    const good = readFileSync(so!);
+    const broken: [string, Uint8Array][] = [
+      ["garbage", new TextEncoder().encode("not a shared object\n")],
+      ["empty", new Uint8Array(0)],
+      ["truncated", good.subarray(0, 4096)],
+    ];
+    for (const [what, bytes] of broken) {
+      // a new file under the name: the running workers keep their mapping of the old one
+      writeFileSync(`${so}.tmp`, bytes);
+      renameSync(`${so}.tmp`, so!);
+      const t = await ngx.test();
+      expect(t.ok, `${what}: ${t.output}`).toBe(true);
+      expect(t.output, what).toMatch(/wasm: cannot load the compiled guest "[^"]*probe\.wasm"/);
+      expect(t.output, what).toMatch(/the cached "[^"]+\.so" of guest "[^"]*probe\.wasm" cannot be used \(see above\): it is deleted and compiled again/);
+      expect(t.output, what).toMatch(COMPILED);
+      expect(t.output, what).not.toMatch(/\[emerg\]/);
+      // the entry is whole again: the next load uses it
+      const again = await ngx.test();
+      expect(again.output, what).toMatch(CACHED);
+      expect(again.output, what).not.toMatch(/cannot be used|wasm: compiled/);
+    }
+    const r = await ngx.reload(config);
+    expect(r.ok, r.output).toBe(true);
+    expect((await ngx.get("/content")).text).toBe("content v2\n");
   });
 });
