@@ -348,7 +348,7 @@ ngx_http_wasm_remove_dir(u_char *dir, size_t len)
     ngx_uint_t         i;
 
     static const char  *files[] = {
-        "guest.c", "guest.h", "shim.c", "guest.so", "tool.log",
+        "guest.wasm", "guest.c", "guest.h", "shim.c", "guest.so", "tool.log",
         "guest.so-guest.su", "guest.so-shim.su", NULL
     };
 
@@ -740,13 +740,19 @@ ngx_http_wasm_track_writes(ngx_conf_t *cf, ngx_str_t *c, ngx_uint_t *tracked)
 }
 
 
-/* wasm-validate, wasm2c, cc into a private directory, then rename into place */
+/*
+ * wasm-validate, wasm2c, cc into a private directory, then rename into place.
+ * The tools read the bytes this module read, hashed and checked (a copy in
+ * that directory), never the guest's file again: a file replaced meanwhile
+ * cannot reach the compiler unchecked, nor be cached under the old hash.
+ */
 static ngx_int_t
-ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
-    u_char *hash, u_char *so_path, u_char *su_path, ngx_uint_t has_imports,
-    ngx_uint_t fuel)
+ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *wasm,
+    ngx_str_t *cache, u_char *hash, u_char *so_path, u_char *su_path,
+    ngx_uint_t has_imports, ngx_uint_t fuel)
 {
     int                        rc;
+    u_char                     wasm_path[NGX_MAX_PATH];
     u_char                     dir[NGX_MAX_PATH], c_path[NGX_MAX_PATH];
     u_char                     h_path[NGX_MAX_PATH];
     ngx_uint_t                 tracked;
@@ -773,6 +779,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
         return NGX_ERROR;
     }
 
+    ngx_snprintf(wasm_path, sizeof(wasm_path), "%s/guest.wasm%Z", dir);
     ngx_snprintf(c_path, sizeof(c_path), "%s/guest.c%Z", dir);
     ngx_snprintf(h_path, sizeof(h_path), "%s/guest.h%Z", dir);
     ngx_snprintf(shim_path, sizeof(shim_path), "%s/shim.c%Z", dir);
@@ -780,9 +787,18 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     ngx_snprintf(tmp_su, sizeof(tmp_su), "%s/guest.so-guest.su%Z", dir);
     ngx_snprintf(log_path, sizeof(log_path), "%s/tool.log%Z", dir);
 
+    if (ngx_http_wasm_write_whole_file(wasm_path, wasm->data, wasm->len)
+        != NGX_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "wasm: cannot write \"%s\" to compile guest "
+                           "\"%V\"", wasm_path, path);
+        goto failed;
+    }
+
     {
         char *const  argv[] = { NGX_HTTP_WASM_WASM_VALIDATE, "--disable-simd",
-                                (char *) path->data, NULL };
+                                (char *) wasm_path, NULL };
 
         rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
     }
@@ -812,7 +828,7 @@ ngx_http_wasm_compile(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *cache,
     }
 
     {
-        char *const  argv[] = { NGX_HTTP_WASM_WASM2C, (char *) path->data,
+        char *const  argv[] = { NGX_HTTP_WASM_WASM2C, (char *) wasm_path,
                                 "-n", "guest", "-o", (char *) c_path, NULL };
 
         rc = ngx_http_wasm_run_tool(cf, argv, log_path, &out);
@@ -1427,8 +1443,9 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
 
     start = ngx_http_wasm_now_ms();
 
-    if (ngx_http_wasm_compile(cf, &path, &wmcf->cache_path, hash, so_path,
-                              su_path, ngx_http_wasm_has_imports(info), fuel)
+    if (ngx_http_wasm_compile(cf, &path, &wasm, &wmcf->cache_path, hash,
+                              so_path, su_path,
+                              ngx_http_wasm_has_imports(info), fuel)
         != NGX_OK)
     {
         return NULL;
