@@ -106,7 +106,7 @@ start: deps build
 stop:
 	bash nginx/stop.sh
 
-# BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_RATE (2000), BENCH_LATENCY_SECONDS (5);
+# BENCH_ROUNDS (5), BENCH_SECONDS (3), BENCH_RATE (2000), BENCH_LATENCY_SECONDS (5);
 # prints the tables, writes build/bench/results.json and build/bench/chart.svg
 bench: deps bench-apt build
 	node bench/bench.mjs

@@ -2,7 +2,8 @@
 // LuaJIT) and njs (libnginx-mod-http-js) modules, in one nginx with one worker.
 //
 //   node bench/bench.mjs        (after `make build`; make bench does both)
-//   BENCH_ROUNDS (3), BENCH_SECONDS (5): rounds of wrk, seconds per wrk run
+//   BENCH_ROUNDS (5), BENCH_SECONDS (3): rounds of wrk, seconds per wrk run
+//   (more, shorter rounds: their median shrugs off a round the machine slowed)
 //   BENCH_RATE (2000), BENCH_LATENCY_SECONDS (5): the fixed-rate latency client
 //   BENCH_MODULE: the module to load (default build/module/ngx_http_wasm_module.so)
 //
@@ -59,8 +60,8 @@ const CACHE = join(ROOT, "build", "bench-cache");         // compiled guests, ke
 const MODULE_SO = process.env.BENCH_MODULE || join(ROOT, "build", "module", "ngx_http_wasm_module.so");
 const MODDIR = "/usr/lib/nginx/modules";
 const LUA_CPATH = "/usr/lib/x86_64-linux-gnu/lua/5.1/?.so";   // lua-cjson's cjson.so for Lua 5.1 / LuaJIT
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
-const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
+const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const RATE = Number(process.env.BENCH_RATE || 2000);
 const LAT_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS || 5);
 const DISTINCT = 20;     // guests loaded for the RSS figure
