@@ -91,7 +91,7 @@ export namespace Response {
   export function say(text: string): void {
     if (exited) return;
     body.appendString(text);
-    body.appendString("\n");
+    body.appendByte(0x0a); // "\n"
     pendingWrite = writeBody;
   }
 

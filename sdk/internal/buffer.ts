@@ -189,7 +189,9 @@ export class ByteBuilder {
     if (need > cap) {
       let grown = cap < 256 ? 256 : cap << 1;
       while (grown < need) grown <<= 1;
-      const bigger = new ArrayBuffer(grown);
+      // not zero-filled (as `new ArrayBuffer` would): only the first `length`
+      // bytes are ever read, and they are written first
+      const bigger = changetype<ArrayBuffer>(__new(grown, idof<ArrayBuffer>()));
       if (this.length > 0) memory.copy(changetype<usize>(bigger), changetype<usize>(data), this.length);
       this.data = data = bigger;
     }
@@ -198,10 +200,18 @@ export class ByteBuilder {
 
   /** Append a string as UTF-8 (encoded in place, no temporary copy). */
   appendString(s: string): void {
-    const len = String.UTF8.byteLength(s);
-    if (len == 0) return;
-    String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, this.reserve(len));
-    this.length += len;
+    const chars = s.length;
+    if (chars == 0) return;
+    // a short string gets room for its longest encoding (3 bytes per UTF-16
+    // unit) and is encoded in one pass; a long one is measured first
+    const room = chars <= 1024 ? chars * 3 : String.UTF8.byteLength(s);
+    this.length += <i32>String.UTF8.encodeUnsafe(changetype<usize>(s), chars, this.reserve(room));
+  }
+
+  /** Append one byte. */
+  appendByte(b: u8): void {
+    store<u8>(this.reserve(1), b);
+    this.length += 1;
   }
 
   /** Append the bytes of an ArrayBuffer. */

@@ -26,6 +26,17 @@ describe("sdk response", () => {
     expect(r.body).toBe(expected);
   });
 
+  it("encodes text of every UTF-8 width, short and long, across the buffer's growth", async () => {
+    const r = await host.run(guest, { phase: "content", export: "on_text" });
+    const utf8 = (t: string): Buffer => Buffer.from(t, "utf8");
+    const expected = Buffer.concat([
+      utf8("a".repeat(255) + "é€😀\n"),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      utf8("€".repeat(1024) + "\n" + "😀".repeat(600) + "\n\n"),
+    ]);
+    expect(Buffer.from(r.bodyBytes).equals(expected)).toBe(true);
+  });
+
   it("exit sets the status, replaces the body and ignores later output", async () => {
     const r = await host.run(guest, { phase: "content", export: "on_exit" });
     expect(r.status).toBe(403);

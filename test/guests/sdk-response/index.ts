@@ -27,6 +27,19 @@ export function on_big(): i32 {
   });
 }
 
+// UTF-8 of every width, across the body buffer's first growth (256 bytes), in
+// strings encoded in one pass (up to 1024 UTF-16 units) and measured first (longer)
+export function on_text(): i32 {
+  return handle((): void => {
+    Response.print("a".repeat(255));
+    Response.say("é€😀");
+    Response.print("\uD800");            // an unpaired surrogate: WTF-8, 3 bytes
+    Response.say("€".repeat(1024));       // 3,072 bytes from 1,024 units
+    Response.say("😀".repeat(600));       // 1,200 units: measured, 2,400 bytes
+    Response.say("");
+  });
+}
+
 export function on_exit(): i32 {
   return handle((): void => {
     Response.say("dropped");
