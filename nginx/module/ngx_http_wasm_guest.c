@@ -99,6 +99,7 @@ static char  *ngx_http_wasm_cc_flags[] = {
 static char  *ngx_http_wasm_cc_libs[] = { "-lm", NULL };
 
 
+static ngx_int_t ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c);
 static ngx_int_t ngx_http_wasm_track_writes(ngx_conf_t *cf, ngx_str_t *c,
     ngx_uint_t *tracked);
 
@@ -565,8 +566,10 @@ ngx_http_wasm_prefix_all(ngx_conf_t *cf, ngx_str_t *text, const char *from,
  *   function that calls or loops (after FUNC_PROLOGUE) and at every loop's
  *   head (wasm2c's w2c_L<n> labels, reached on entry and on each branch
  *   back), from a counter in the instance (guest.h gains it; restrict lets
- *   cc keep it apart from guest memory). Below zero, ngx_http_wasm_fuel_out() decides. The host
- *   in host/ charges the same units (host/fuel.ts).
+ *   cc keep it apart from guest memory). Below zero,
+ *   ngx_http_wasm_fuel_out() decides. The host in host/ charges the same
+ *   units (host/fuel.ts);
+ * - neighbouring data segments are loaded as one (ngx_http_wasm_merge_data).
  */
 static ngx_int_t
 ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
@@ -659,11 +662,265 @@ ngx_http_wasm_tune_c(ngx_conf_t *cf, u_char *c_path, u_char *h_path,
     c.data = out;
     c.len = o - out;
 
+    if (ngx_http_wasm_merge_data(cf, &c) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (*tracked && ngx_http_wasm_track_writes(cf, &c, tracked) != NGX_OK) {
         return NGX_ERROR;
     }
 
     return ngx_http_wasm_write_whole_file(c_path, c.data, c.len);
+}
+
+
+/*
+ * wasm2c loads every active data segment by itself, in init_memories: a bounds
+ * check, a copy and (rewritten) a dirty mark each, and AssemblyScript gives
+ * every string its own segment (hello has 56). Segments in ascending order
+ * less than NGX_HTTP_WASM_DATA_GAP bytes apart become one image, loaded by
+ * one LOAD_DATA: the same bytes land in the same places of a fresh (zeroed)
+ * memory, and a segment out of bounds still fails the instantiation. Any
+ * line of init_memories not recognised leaves the function as it is.
+ */
+
+#define NGX_HTTP_WASM_DATA_GAP   64
+#define NGX_HTTP_WASM_DATA_SEGS  4096
+
+typedef struct {
+    uint64_t    offset;
+    uint64_t    len;
+    u_char     *bytes;     /* wasm2c's array: "0x2c, 0x00, ..." */
+    ngx_uint_t  run;       /* the image it goes into */
+} ngx_http_wasm_data_seg_t;
+
+
+static u_char *
+ngx_http_wasm_parse_u64(u_char *p, u_char *end, uint64_t *v)
+{
+    u_char  *start;
+
+    start = p;
+    *v = 0;
+
+    while (p < end && *p >= '0' && *p <= '9' && p - start < 18) {
+        *v = *v * 10 + (*p++ - '0');
+    }
+
+    return p > start ? p : NULL;
+}
+
+
+/* `prefix` at p, returns the text after it, or NULL */
+static u_char *
+ngx_http_wasm_skip(u_char *p, u_char *end, const char *prefix)
+{
+    size_t  n;
+
+    n = ngx_strlen(prefix);
+
+    if ((size_t) (end - p) < n || ngx_strncmp(p, prefix, n) != 0) {
+        return NULL;
+    }
+
+    return p + n;
+}
+
+
+static ngx_int_t
+ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
+{
+    u_char                    *p, *q, *end, *body, *body_end, *out, *o, *b;
+    u_char                    *from;
+    u_char                     name[64];
+    size_t                     size;
+    uint64_t                   k, run_start, run_end, i, j;
+    ngx_uint_t                 n, r, runs;
+    ngx_http_wasm_data_seg_t  *seg;
+
+    static const char  head[] = "static void init_memories(";
+    static const char  load[] = "  LOAD_DATA(instance->w2c_memory, ";
+
+    end = c->data + c->len;
+
+    body = ngx_strlcasestrn(c->data, end, (u_char *) head, sizeof(head) - 2);
+    if (body == NULL) {
+        return NGX_OK;
+    }
+
+    body = ngx_strlchr(body, end, '\n');
+    if (body == NULL) {
+        return NGX_OK;
+    }
+
+    body++;
+
+    body_end = ngx_strlcasestrn(body, end, (u_char *) "\n}\n", 2);
+    if (body_end == NULL) {
+        return NGX_OK;
+    }
+
+    body_end++;
+
+    seg = ngx_palloc(cf->temp_pool, NGX_HTTP_WASM_DATA_SEGS
+                                     * sizeof(ngx_http_wasm_data_seg_t));
+    if (seg == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the lines: wasm_rt_allocate_memory(...), then LOAD_DATA(...) only */
+    n = 0;
+    from = c->data;
+
+    for (p = body; p < body_end; p = q + 1) {
+        q = ngx_strlchr(p, body_end, '\n');
+        if (q == NULL) {
+            return NGX_OK;
+        }
+
+        if (ngx_http_wasm_skip(p, q, "  wasm_rt_allocate_memory(") != NULL) {
+            continue;
+        }
+
+        if (n == NGX_HTTP_WASM_DATA_SEGS
+            || (p = ngx_http_wasm_skip(p, q, load)) == NULL
+            || (p = ngx_http_wasm_parse_u64(p, q, &seg[n].offset)) == NULL
+            || (p = ngx_http_wasm_skip(p, q, "u, data_segment_data_w2c_d"))
+               == NULL
+            || (p = ngx_http_wasm_parse_u64(p, q, &k)) == NULL
+            || (p = ngx_http_wasm_skip(p, q, ", ")) == NULL
+            || (p = ngx_http_wasm_parse_u64(p, q, &seg[n].len)) == NULL
+            || ngx_http_wasm_skip(p, q, ");") == NULL
+            || (n > 0 && seg[n].offset < seg[n - 1].offset + seg[n - 1].len))
+        {
+            /* another shape, or segments out of order or overlapping */
+            return NGX_OK;
+        }
+
+        /* its bytes: "static const u8 data_segment_data_w2c_d<k>[] = {" */
+        ngx_snprintf(name, sizeof(name),
+                     "static const u8 data_segment_data_w2c_d%uL[] = {\n%Z", k);
+
+        /* wasm2c writes them in order: look on from the last one first */
+        b = ngx_strnstr(from, (char *) name, body - from);
+        if (b == NULL) {
+            b = ngx_strnstr(c->data, (char *) name, body - c->data);
+            if (b == NULL) {
+                return NGX_OK;
+            }
+        }
+
+        from = b;
+        seg[n].bytes = b + ngx_strlen(name);
+        n++;
+    }
+
+    if (n < 2) {
+        return NGX_OK;
+    }
+
+    /* the runs, and the text they need: "0xNN," per byte */
+    runs = 0;
+    size = 0;
+
+    for (i = 0; i < n; i++) {
+        if (i > 0 && seg[i].offset - (seg[i - 1].offset + seg[i - 1].len)
+                     < NGX_HTTP_WASM_DATA_GAP)
+        {
+            seg[i].run = seg[i - 1].run;
+
+        } else {
+            seg[i].run = runs++;
+        }
+
+        size += (seg[i].offset + seg[i].len
+                 - (i > 0 && seg[i].run == seg[i - 1].run
+                    ? seg[i - 1].offset + seg[i - 1].len : seg[i].offset))
+                * sizeof("0x00,") + 1;
+    }
+
+    out = ngx_pnalloc(cf->temp_pool,
+                      c->len + size + runs * 256 + NGX_INT64_LEN * 2);
+    if (out == NULL) {
+        return NGX_ERROR;
+    }
+
+    o = ngx_cpymem(out, c->data, ngx_strlcasestrn(c->data, end, (u_char *) head,
+                                                  sizeof(head) - 2)
+                                 - c->data);
+
+    /* the images, before init_memories */
+    for (i = 0; i < n; i = j) {
+        r = seg[i].run;
+
+        o = ngx_sprintf(o, "/* ngx_http_wasm_module: data segments, merged */\n"
+                        "static const u8 ngx_wasm_data_image_%ui[] = {", r);
+
+        for (j = i; j < n && seg[j].run == r; j++) {
+            if (j > i) {
+                for (k = seg[j - 1].offset + seg[j - 1].len;
+                     k < seg[j].offset; k++)
+                {
+                    o = ngx_cpymem(o, "0,", 2);
+                }
+            }
+
+            /* wasm2c's bytes, copied as they are: "0x2c, " len times */
+            b = seg[j].bytes;
+
+            for (k = 0; k < seg[j].len; k++) {
+                while (b < end && *b != '0') {
+                    b++;
+                }
+
+                if ((size_t) (end - b) < 4 || b[1] != 'x') {
+                    return NGX_OK;    /* not wasm2c's shape: left as is */
+                }
+
+                if (k % 16 == 0) {
+                    *o++ = '\n';
+                }
+
+                o = ngx_cpymem(o, b, 4);
+                *o++ = ',';
+                b += 4;
+            }
+        }
+
+        o = ngx_cpymem(o, "\n};\n", 4);
+    }
+
+    /* init_memories: its allocation, then one LOAD_DATA per image */
+    p = ngx_strlcasestrn(c->data, end, (u_char *) head, sizeof(head) - 2);
+    o = ngx_cpymem(o, p, body - p);
+
+    for (p = body; p < body_end; p = q + 1) {
+        q = ngx_strlchr(p, body_end, '\n');
+
+        if (ngx_http_wasm_skip(p, q, "  wasm_rt_allocate_memory(") != NULL) {
+            o = ngx_cpymem(o, p, q + 1 - p);
+        }
+    }
+
+    for (i = 0; i < n; i = j) {
+        r = seg[i].run;
+        run_start = seg[i].offset;
+        run_end = run_start;
+
+        for (j = i; j < n && seg[j].run == r; j++) {
+            run_end = seg[j].offset + seg[j].len;
+        }
+
+        o = ngx_sprintf(o, "%s%uLu, ngx_wasm_data_image_%ui, %uL);\n",
+                        load, run_start, r, run_end - run_start);
+    }
+
+    o = ngx_cpymem(o, body_end, end - body_end);
+
+    c->data = out;
+    c->len = o - out;
+
+    return NGX_OK;
 }
 
 
