@@ -11,7 +11,7 @@ import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, 
 import { delimiter, join, resolve } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import { renderSnippet } from "./nginx-conf.js";
-import { DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevServer } from "./dev-server.js";
+import { DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevMetrics, type DevServer } from "./dev-server.js";
 import { displayPath } from "./format.js";
 
 export const MODULE_FILE = "ngx_http_wasm_module.so";
@@ -63,8 +63,14 @@ export interface NginxDevServerOptions {
   host: string;
   port: number;
   origin?: string;
+  metrics?: DevMetrics;
   out: (line: string) => void;
   err: (line: string) => void;
+}
+
+/** An nginx.conf argument holding `text` as it is: double-quoted, `\` and `"` escaped (nginx unescapes both). */
+function confString(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /** `2026/11/30 16:00:00 [info] 123#123: *1 message` → level and message. */
@@ -142,14 +148,29 @@ http {
     scgi_temp_path tmp/scgi;
     wasm_cache_path wasm_cache;
     # The shared dict of the shm_* functions, for guests that use one.
-    wasm_shm_zone dev 1m;
+    wasm_shm_zone dev 1m;${this.metricsHttp()}
 
     server {
         listen ${listen};
-        include conf.d/*.conf;${fallback}
+        include conf.d/*.conf;${fallback}${this.metricsServer()}
     }
 }
 `;
+  }
+
+  /** The --counter/--gauge declarations, in the http block. */
+  private metricsHttp(): string {
+    const m = this.options.metrics;
+    if (!m) return "";
+    return ["", "    # --counter/--gauge", "    wasm_metrics_zone dev_metrics 1m;",
+      ...m.counters.map((c) => `    wasm_counter ${confString(c)};`),
+      ...m.gauges.map((g) => `    wasm_gauge ${confString(g)};`)].join("\n");
+  }
+
+  /** Where the declared metrics are served. */
+  private metricsServer(): string {
+    const m = this.options.metrics;
+    return m ? `\n        location = ${m.location} { wasm_metrics; }` : "";
   }
 
   /** The location block directives besides the handlers: the origin, for a location without a content handler. */

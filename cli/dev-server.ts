@@ -32,6 +32,17 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Metrics declared with --counter/--gauge: the series both servers know
+ * (nginx: wasm_counter/wasm_gauge lines; the in-process host: its Metrics),
+ * served as Prometheus text at `location`.
+ */
+export interface DevMetrics {
+  counters: string[];
+  gauges: string[];
+  location: string;
+}
+
 /** The server refused the new builds (nginx's message, or a load error); the old ones still serve. */
 export class DevServeError extends Error {
   override name = "DevServeError";

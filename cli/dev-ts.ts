@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from "node:fs";
 import { Method, type Phase } from "../host-abi/tables.js";
 import { Host, type Guest, type RunOptions, type RunResult, type SubrequestCall } from "../host/index.js";
-import { byLocation, DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevServer } from "./dev-server.js";
+import { byLocation, DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevMetrics, type DevServer } from "./dev-server.js";
 
 /** A request as it goes through the phases (the guests may change headers, args and variables). */
 interface DevRequest {
@@ -41,6 +41,7 @@ export interface TsDevServerOptions {
   host: string;
   port: number;
   origin?: string;
+  metrics?: DevMetrics;
   /** Where lines go: guest log lines to `out`, failures to `err`. */
   out: (line: string) => void;
   err: (line: string) => void;
@@ -48,11 +49,14 @@ export interface TsDevServerOptions {
 
 export class TsDevServer implements DevServer {
   readonly mode = "ts";
-  private readonly wasmHost = new Host();
+  private readonly wasmHost: Host;
   private loaded = new Map<string, { guest: DevGuest; wasm: Guest }>();
   private server: Server | undefined;
 
-  constructor(private readonly options: TsDevServerOptions) {}
+  constructor(private readonly options: TsDevServerOptions) {
+    const m = options.metrics;
+    this.wasmHost = new Host(m ? { metrics: { counters: m.counters, gauges: m.gauges } } : {});
+  }
 
   get description(): string {
     return `the in-process host (host/, Node ${process.version}) on ${serverUrl(this.options.host, this.options.port)}`;
@@ -124,11 +128,21 @@ export class TsDevServer implements DevServer {
     }
   }
 
+  /** What `wasm_metrics;` answers: the declared series as Prometheus text, to GET and HEAD. */
+  private metricsResponse(method: string): DevResponse {
+    if (method !== "GET" && method !== "HEAD") {
+      return { status: 405, headers: { "content-type": "text/plain" }, body: text("405 Not Allowed\n") };
+    }
+    return { status: 200, headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" }, body: text(this.wasmHost.metrics.prometheus()) };
+  }
+
   /** One request (or subrequest) through the phases of the guest whose location matches. */
   private async handle(request: DevRequest, depth: number): Promise<DevResponse> {
     const loaded = [...this.loaded.values()].map((l) => l.guest);
     const serverGuests = loaded.filter(isServerLevel);
-    const guest = byLocation(loaded.filter((g) => !isServerLevel(g))).find((g) => request.path.startsWith(g.location));
+    // nginx's `location = /metrics { wasm_metrics; }`: an exact location, before any prefix
+    const metricsHere = this.options.metrics?.location === request.path;
+    const guest = metricsHere ? undefined : byLocation(loaded.filter((g) => !isServerLevel(g))).find((g) => request.path.startsWith(g.location));
     const handlers: { guest: DevGuest; phase: Phase; exportName: string }[] = [];
     for (const g of [...serverGuests, ...(guest ? [guest] : [])]) {
       for (const h of g.handlers) handlers.push({ guest: g, phase: h.phase.name, exportName: h.exportName });
@@ -152,7 +166,9 @@ export class TsDevServer implements DevServer {
     }
     if (!response) {
       const content = inPhase("content")[0];
-      if (content) {
+      if (metricsHere) {
+        response = this.metricsResponse(request.method);
+      } else if (content) {
         const r = await this.run(content.guest, { phase: "content", export: content.exportName, request: this.requestOptions(request) }, depth);
         response = r.ok ? { status: r.status, headers: r.headers, body: r.bodyBytes } : failure();
       } else if (this.options.origin) {

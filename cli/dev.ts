@@ -11,11 +11,12 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Phase } from "../host-abi/tables.js";
+import { Metrics } from "../host/metrics.js";
 import { validateFile } from "../host/validate.js";
 import { buildGuests, resolveEntry } from "./build.js";
 import { parseHandlers } from "./nginx-conf.js";
 import { findNginx, NginxDevServer } from "./dev-nginx.js";
-import { DevServeError, isServerLevel, serverUrl, type DevGuest, type DevServer } from "./dev-server.js";
+import { DevServeError, isServerLevel, serverUrl, type DevGuest, type DevMetrics, type DevServer } from "./dev-server.js";
 import { TsDevServer } from "./dev-ts.js";
 import { SourceWatcher } from "./dev-watch.js";
 import { displayPath, err, out, UsageError } from "./format.js";
@@ -40,6 +41,11 @@ export interface DevOptions {
   /** `[NAME=]PATH`, repeatable (default / for one guest, /<name> for several). */
   location: string[];
   origin?: string;
+  /** Metric series to declare (wasm_counter / wasm_gauge), repeatable. */
+  counter: string[];
+  gauge: string[];
+  /** Where the declared series are served (wasm_metrics), when there are any. */
+  metricsLocation: string;
   /** Builds go to <outDir>/, the nginx prefix to <outDir>/nginx/. */
   outDir: string;
 }
@@ -67,6 +73,25 @@ export function parseOrigin(origin: string): string {
     throw new UsageError(`--origin "${origin}": give the origin without a path (e.g. ${url.protocol}//${url.host}); requests keep their own path`);
   }
   return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * --counter/--gauge: the series, checked by the rules nginx -t applies (the
+ * in-process host's Metrics shares them), or undefined when none is given.
+ */
+export function parseMetrics(options: Pick<DevOptions, "counter" | "gauge" | "metricsLocation">): DevMetrics | undefined {
+  const counters = options.counter ?? [];
+  const gauges = options.gauge ?? [];
+  if (!counters.length && !gauges.length) return undefined;
+  try {
+    new Metrics({ counters, gauges });
+  } catch (e) {
+    // `wasm_counter "x{a=1}": labels are …` → `--counter "x{a=1}": labels are …`
+    throw new UsageError((e as Error).message.replace(/^wasm_(counter|gauge) /, "--$1 "));
+  }
+  const location = options.metricsLocation;
+  if (!/^\/[^\s{};]*$/.test(location)) throw new UsageError(`--metrics-location "${location}" is not a path (e.g. /metrics)`);
+  return { counters, gauges, location };
 }
 
 /** The values of a `[NAME=]VALUE` option that apply to one guest. */
@@ -165,13 +190,14 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
   if (!HOST_MODES.includes(options.hostMode)) throw new UsageError(`--host-mode ${options.hostMode}: one of ${HOST_MODES.join(", ")}`);
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new UsageError(`--port ${options.port} is not a TCP port (1-65535)`);
   const origin = options.origin === undefined ? undefined : parseOrigin(options.origin);
+  const metrics = parseMetrics(options);
   const guests = planGuests(entries, options);
   const outDir = resolve(options.outDir);
   // New builds go here first; a build that is valid (and served) is copied to <outDir>/<name>.wasm.
   const candidateDir = join(outDir, "candidate");
   mkdirSync(candidateDir, { recursive: true });
 
-  const server = chooseServer(options, origin, outDir);
+  const server = chooseServer(options, origin, metrics, outDir);
   if (!server) return 1;
   // Ctrl-C or SIGTERM, from now on (also during the first build): stop cleanly, nginx included.
   const stopped = new Promise<void>((resolveStop) => {
@@ -312,6 +338,10 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
       out(`  note: ${g.name} has no content handler and there is no --origin: its location answers 404 (give --origin URL for its filters to work on)`);
     }
   }
+  if (metrics) {
+    const n = metrics.counters.length + metrics.gauges.length;
+    out(`  ${url}${metrics.location} → the ${n} declared metric series (--counter, --gauge), Prometheus text`);
+  }
   if (origin) out(`  other paths → ${origin} (--origin)`);
   out(`watching ${watcher.directories.length} source director${watcher.directories.length === 1 ? "y" : "ies"}; Ctrl-C stops`);
   // One more build of a guest, thrown away, while nobody waits: V8 optimises the
@@ -330,8 +360,8 @@ export async function runDev(entries: string[], options: DevOptions): Promise<nu
 }
 
 /** nginx when asked for or found, else the in-process host; undefined (after a message) when nginx is required but missing or its prefix is in use. */
-function chooseServer(options: DevOptions, origin: string | undefined, outDir: string): DevServer | undefined {
-  const common = { host: options.host, port: options.port, origin, out, err };
+function chooseServer(options: DevOptions, origin: string | undefined, metrics: DevMetrics | undefined, outDir: string): DevServer | undefined {
+  const common = { host: options.host, port: options.port, origin, metrics, out, err };
   if (options.hostMode !== "ts") {
     const found = findNginx({ nginx: options.nginx, module: options.module });
     if (found.ok) {

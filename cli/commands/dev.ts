@@ -1,6 +1,6 @@
 // `ngxwasm dev [entry…] [--port N] [--host ADDR] [--host-mode auto|nginx|ts]
 //  [--module PATH] [--nginx PATH] [--phase [NAME=]PHASE[:EXPORT]]… [--location [NAME=]PATH]…
-//  [--origin URL] [--out-dir DIR]`
+//  [--origin URL] [--counter SERIES]… [--gauge SERIES]… [--metrics-location PATH] [--out-dir DIR]`
 import { Option, type Command } from "commander";
 import { DEV_PHASES, HOST_MODES, runDev, type DevOptions } from "../dev.js";
 import { repeatable, UsageError } from "../format.js";
@@ -24,6 +24,9 @@ export function register(program: Command, finish: (code: number) => void): void
     .addOption(repeatable("-p, --phase <[name=]phase[:export]>", `a phase the guest runs in, with its handler export (${DEV_PHASES.join(", ")}; default content); name= picks one guest`))
     .addOption(repeatable("-l, --location <[name=]path>", "where a guest is served (default / for one guest, /<name> for several); name= picks one guest"))
     .option("--origin <url>", "pass requests through to this origin where no guest answers them: locations without a content handler, other paths, subrequests")
+    .addOption(repeatable("--counter <series>", 'declare a counter the guests may change (as wasm_counter: a name, or name{label="value",...})'))
+    .addOption(repeatable("--gauge <series>", "declare a gauge the guests may change (as wasm_gauge)"))
+    .option("--metrics-location <path>", "where the declared series are served as Prometheus text (as wasm_metrics)", "/metrics")
     .option("-o, --out-dir <dir>", "where builds go (<name>.wasm; the nginx prefix in nginx/)", "build/dev")
     .addHelpText(
       "after",
@@ -50,6 +53,9 @@ Examples:
   $ ngxwasm dev guests/uppercase --phase header_filter:on_header \\
       --phase body_filter:on_body --origin http://127.0.0.1:8081
   $ ngxwasm dev guests/aggregate --location /aggregate --origin http://127.0.0.1:9000
+  $ ngxwasm dev guests/status-metrics --location /status/ --phase content:on_content \\
+      --phase log:on_log --counter 'responses_total{class="2xx"}' \\
+      --counter 'responses_total{class="4xx"}'        # and GET /metrics
   $ ngxwasm dev --host-mode ts                        # the guest in ., without nginx`,
     )
     .action(async (entries: string[], options: DevOptions) => finish(await runDev(entries, options)));

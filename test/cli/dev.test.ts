@@ -146,6 +146,20 @@ export function on_content(): i32 {
 `;
 }
 
+/** A content guest that counts its requests and sets a gauge: metrics declared with --counter/--gauge. */
+function counter(dir: string): string {
+  return `import { Counter, Gauge, Response, handle } from "${sdkFrom(dir)}";
+
+export function on_content(): i32 {
+  return handle((): void => {
+    Counter.inc("hits_total");
+    Gauge.set("level", 7);
+    Response.say("counted");
+  });
+}
+`;
+}
+
 /** A header + body filter: marks the response and upper-cases its (ASCII) body. */
 function shouter(dir: string): string {
   return `import { BodyChunk, Response } from "${sdkFrom(dir)}";
@@ -288,6 +302,31 @@ describe.each(MODES)("ngxwasm dev --host-mode $mode", ({ mode, serving }) => {
     await expect(httpFetch(url, { timeoutMs: 2_000 })).rejects.toThrow();
   }, 240_000);
 
+  it("--counter/--gauge: the guest's series change, and --metrics-location serves them as nginx's wasm_metrics does", async () => {
+    const root = join(work, `metrics-${mode}`);
+    mkdirSync(join(root, "count"), { recursive: true });
+    writeFileSync(join(root, "count", "index.ts"), counter(join(root, "count")));
+    const { dev, port } = await serveDev(
+      ["count", "--host-mode", mode, "--counter", "hits_total", "--counter", 'by{k="a\\"b"}', "--gauge", "level", "--metrics-location", "/m"],
+      root,
+      join(root, "out"),
+      serving,
+    );
+    await dev.waitFor(/\/m → the 3 declared metric series/);
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 2; i++) expect((await httpFetch(`${base}/`)).text).toBe("counted\n");
+    const metrics = await httpFetch(`${base}/m`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(metrics.text).toBe(
+      "# HELP hits_total declared by wasm_counter\n# TYPE hits_total counter\nhits_total 2\n" +
+        '# HELP by declared by wasm_counter\n# TYPE by counter\nby{k="a\\"b"} 0\n' +
+        "# HELP level declared by wasm_gauge\n# TYPE level gauge\nlevel 7\n",
+    );
+    expect((await httpFetch(`${base}/m`, { method: "POST", body: "x" })).status).toBe(405);
+    expect(await dev.stop()).toBe(0);
+  }, 240_000);
+
   it("--origin: a filter guest works on the origin's (uncompressed) answers, a content guest's subrequests reach the origin", async () => {
     const root = join(work, `origin-${mode}`);
     for (const [name, source] of [["shout", shouter], ["ask", asker]] as const) {
@@ -383,5 +422,11 @@ describe("ngxwasm dev: refusals", () => {
     const url = await runCli(["dev", "greet", "--origin", "http://127.0.0.1:9/api"], { cwd: work });
     expect(url.code).toBe(2);
     expect(url.stderr).toContain(`--origin "http://127.0.0.1:9/api": give the origin without a path (e.g. http://127.0.0.1:9)`);
+    const series = await runCli(["dev", "greet", "--counter", "x{a=1}"], { cwd: work });
+    expect(series.code).toBe(2);
+    expect(series.stderr).toContain(`--counter "x{a=1}": labels are written {name="value",...}`);
+    const twice = await runCli(["dev", "greet", "--counter", "x", "--gauge", "x"], { cwd: work });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`--gauge "x": "x" is already a counter (wasm_counter)`);
   });
 });
