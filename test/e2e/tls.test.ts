@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Nginx } from "../support/nginx.js";
-import { handshake, selfSigned, type Pair } from "../support/tls.js";
+import { handshake, resumption, selfSigned, type Pair } from "../support/tls.js";
 import { abiGuest } from "../support/wat.js";
 
 /** `(i32.const ptr) (i32.const len)` for bytes placed in data segments from `base` on. */
@@ -130,7 +130,7 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
     const a = selfSigned(dir, "a.test");
     const b = selfSigned(dir, "b.test");
     const def = selfSigned(dir, "default.test");
-    ngx = await Nginx.create("tls", { ports: 8, workers: 1, asan: variant.asan });
+    ngx = await Nginx.create("tls", { ports: 9, workers: 1, asan: variant.asan });
     const g = ngx.addFile("wasm/tls.wasm", await tlsGuest(a, b));
     pairs = Array.from({ length: 70 }, (_, k) => selfSigned(dir, `p${k}`));
     const many = ngx.addFile("wasm/many.wasm", await manyPairsGuest(pairs));
@@ -145,14 +145,15 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
         location / { return 200 "$ssl_server_name\\n"; }
     }`;
     await ngx.start(`
-    ${server(0, `ssl_client_hello_by_wasm ${g} on_client_hello; ssl_certificate_by_wasm ${g} on_certificate;`)}
+    ${server(0, `ssl_protocols TLSv1.2 TLSv1.3; ssl_client_hello_by_wasm ${g} on_client_hello; ssl_certificate_by_wasm ${g} on_certificate;`)}
     ${server(1, `ssl_certificate_by_wasm ${g} on_bad_pem;`)}
     ${server(2, `ssl_client_hello_by_wasm ${g} on_trap;`)}
     ${server(3, `ssl_certificate_by_wasm ${g} on_trap;`)}
     ${server(4, `ssl_certificate_by_wasm ${g} on_reject_cert;`)}
     server { listen ${ngx.listen(5)}; location / { return 200 "plain\\n"; } }
     ${server(7, `ssl_certificate_by_wasm ${many} on_certificate;`)}
-    ${server(6, `wasm_time_limit 50ms; ssl_certificate_by_wasm ${g} on_spin;`)}`);
+    ${server(6, `wasm_time_limit 50ms; ssl_certificate_by_wasm ${g} on_spin;`)}
+    ${server(8, `ssl_protocols TLSv1.3; ssl_ecdh_curve secp384r1:prime256v1; ssl_client_hello_by_wasm ${g} on_client_hello; ssl_certificate_by_wasm ${g} on_certificate;`)}`);
   });
 
   afterAll(async () => {
@@ -161,9 +162,9 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
   });
 
   it("ssl_certificate_by_wasm chooses the certificate by SNI; no SNI gets the default", async () => {
-    expect(await handshake(port(0), "a.test")).toEqual({ cn: "a.test" });
-    expect(await handshake(port(0), "b.test")).toEqual({ cn: "b.test" });
-    expect(await handshake(port(0))).toEqual({ cn: "default.test" });
+    expect(await handshake(port(0), "a.test")).toMatchObject({ cn: "a.test" });
+    expect(await handshake(port(0), "b.test")).toMatchObject({ cn: "b.test" });
+    expect(await handshake(port(0))).toMatchObject({ cn: "default.test" });
   });
 
   it("curl --resolve with two SNI names gets two different certificates", () => {
@@ -200,7 +201,7 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
 
   it("an invalid PEM or a key that is not the certificate's is -2 for the guest; the default certificate stays", async () => {
     const mark = ngx.logSize();
-    expect(await handshake(port(1), "a.test")).toEqual({ cn: "default.test" });
+    expect(await handshake(port(1), "a.test")).toMatchObject({ cn: "default.test" });
     const log = ngx.errorLogSince(mark);
     expect(log).toMatch(/\[wasm\] set_certificate: -2/);
     expect(log).toMatch(/\[wasm\] mismatched key: -2/);
@@ -223,7 +224,7 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(new RegExp(`wasm: guest ".*tls\\.wasm" export "on_trap" \\(phase ${phase}\\) trapped: unreachable`));
     }
-    expect(await handshake(port(0), "a.test")).toEqual({ cn: "a.test" });
+    expect(await handshake(port(0), "a.test")).toMatchObject({ cn: "a.test" });
     expect(ngx.workerPids()).toEqual(pids);
   });
 
@@ -240,7 +241,7 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/export "on_spin" \(phase ssl_certificate\) trapped: time limit exceeded/);
     }
-    expect(await handshake(port(0), "b.test")).toEqual({ cn: "b.test" });
+    expect(await handshake(port(0), "b.test")).toMatchObject({ cn: "b.test" });
     expect(ngx.workerPids()).toEqual(pids);
   });
 
@@ -264,10 +265,41 @@ for (const variant of VARIANTS) describe(`TLS hooks in nginx, real handshakes ($
     for (let round = 0; round < 2; round++) {
       for (let k = 0; k < pairs.length; k += 10) {
         const rs = await Promise.all(Array.from({ length: Math.min(10, pairs.length - k) }, (_, j) => handshake(port(7), `p${k + j}`)));
-        rs.forEach((r, j) => expect(r).toEqual({ cn: `p${k + j}` }));
+        rs.forEach((r, j) => expect(r).toMatchObject({ cn: `p${k + j}` }));
       }
     }
   }, 120_000);
+
+  it("a resumed session (TLS 1.3 ticket, TLS 1.2) completes through the hooks", async () => {
+    for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
+      for (const name of ["a.test", "b.test"]) {
+        const mark = ngx.logSize();
+        const [full, resumed] = await resumption(port(0), name, version);
+        expect(full).toMatchObject({ cn: name, protocol: version, reused: false });
+        expect(resumed, `${version} ${name}`).toMatchObject({ protocol: version, reused: true });
+        const log = ngx.errorLogSince(mark);
+        // three handshakes (one that keeps its session, a full one, the resumed one): the
+        // client hello hook runs for each; the certificate hook not for the resumed one,
+        // which sends no certificate
+        expect(log.match(/\[wasm\] client hello, sni:/g), log).toHaveLength(3);
+        expect(log.match(/\[wasm\] certificate, sni:/g), log).toHaveLength(2);
+        expect(log).not.toMatch(/ \[(error|crit|alert|emerg)\] /);
+      }
+    }
+  });
+
+  it("a HelloRetryRequest (the client's key share is not the server's curve): both hooks run for each ClientHello, the handshake completes", async () => {
+    const mark = ngx.logSize();
+    // Node sends a key share for its first group only (X25519), which the server does not take: it asks again
+    const r = await handshake(port(8), "a.test", { ecdhCurve: "X25519:prime256v1" });
+    expect(r).toMatchObject({ cn: "a.test", protocol: "TLSv1.3" });
+    const log = ngx.errorLogSince(mark);
+    // OpenSSL runs both callbacks for the first ClientHello too, before it asks again
+    expect(log.match(/\[wasm\] client hello, sni:/g)).toHaveLength(2);
+    expect(log.match(/\[wasm\] certificate, sni:/g)).toHaveLength(2);
+    expect(log).not.toMatch(/ \[(error|crit|alert|emerg)\] /);
+    expect(await handshake(port(8), "bad.test", { ecdhCurve: "X25519:prime256v1" })).toMatchObject({ alert: 112 });
+  });
 
   it("AddressSanitizer reported nothing", () => {
     if (variant.asan) expect(ngx.asanReports()).toEqual([]);
