@@ -102,7 +102,7 @@ describe("wasm_timeslice_fuel", () => {
     expect(f.text).toBe("TEXT THROUGH A BODY FILTER\n".repeat(5000));
   });
 
-  it("a client that goes away while its guest is suspended leaks nothing: worker RSS flat over 10,000 such requests", async () => {
+  it("a client that goes away while its guest is suspended leaks nothing: worker RSS flat over 10,000 such requests, twice", async () => {
     const [worker] = ngx.workerPids();
     // the client closes its side 2 ms in, while the call is suspended; nginx
     // notices, ends the request and closes the connection: then it is done
@@ -122,11 +122,16 @@ describe("wasm_timeslice_fuel", () => {
       expect((await ngx.get("/hello")).text).toBe("hello\n");
     };
     await batch(1000); // warm-up: pools, caches, the stack cache
-    const before = ngx.rssKiB(worker!);
-    await batch(10_000);
-    const after = ngx.rssKiB(worker!);
-    console.log(`10,000 abandoned suspended calls: worker RSS ${before} kB before, ${after} kB after`);
-    expect(after - before).toBeLessThan(2048);
+    // Two rounds of 10,000: a leak grows RSS in both, while the heap's
+    // fragmentation at the peak of 50 calls at once (seen once: +2.1 MiB on a
+    // loaded machine, flat on the next runs) shows in one at most.
+    const rss = [ngx.rssKiB(worker!)];
+    for (let round = 0; round < 2; round++) {
+      await batch(10_000);
+      rss.push(ngx.rssKiB(worker!));
+    }
+    console.log(`2 x 10,000 abandoned suspended calls: worker RSS ${rss.join(" → ")} kB`);
+    expect(Math.min(rss[1]! - rss[0]!, rss[2]! - rss[1]!)).toBeLessThan(1024);
     expect(ngx.workerPids()).toEqual([worker]);
     expect(ngx.errorLog()).not.toMatch(/\[alert\]|\[emerg\]|signal/);
   });
