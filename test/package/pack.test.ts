@@ -84,6 +84,7 @@ describe("the npm package, installed outside the repository", () => {
       "host-abi/ngx_wasm_guest_abi.h",
       "host-abi/ngx_wasm_hosts.h",
       "host-abi/abi.json",
+      "LICENSE",
     ]) {
       expect(listing, file).toContain(file);
     }
