@@ -5,10 +5,10 @@
 // traps once part of the response is out) and `busy` (tens of ms of work). Raw WAT so each export does exactly one thing.
 import { abiGuest } from "../support/wat.js";
 
-export type Phase = "server_rewrite" | "rewrite" | "access" | "content" | "header_filter" | "body_filter" | "log";
+export type Phase = "server_rewrite" | "rewrite" | "access" | "content" | "header_filter" | "body_filter" | "log" | "balancer";
 
-/** Every phase the nginx module runs guests in. */
-export const PHASES: readonly Phase[] = ["server_rewrite", "rewrite", "access", "content", "header_filter", "body_filter", "log"];
+/** Every phase the nginx module runs guests in for a request (the TLS ones run in test/e2e/tls.test.ts). */
+export const PHASES: readonly Phase[] = ["server_rewrite", "rewrite", "access", "content", "header_filter", "body_filter", "log", "balancer"];
 
 /** Phases whose guests may call ngx_wasm_yield (and ngx_wasm_resp_write). */
 export const REQUEST_PHASES: readonly Phase[] = ["server_rewrite", "rewrite", "access", "content"];

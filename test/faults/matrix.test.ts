@@ -1,5 +1,6 @@
 // The fault matrix: every way a guest can fail at request time (FAULTS in
-// fault-guest.ts) × every phase the module runs guests in, through real
+// fault-guest.ts) × every request phase the module runs guests in (the
+// balancer's guest in an upstream each cell's location proxies to), through real
 // nginx, once with the module and once with its AddressSanitizer build.
 // Each cell asserts what the client sees, exactly one error-log line
 // naming the guest file, export, phase and the kind of failure, the same
@@ -16,9 +17,14 @@ import { FAULTS, MAX_INVOCATIONS, PHASES, faultGuest, type Phase } from "./fault
 
 const GUEST = "wasm/faults.wasm";
 
+/** The upstream of a balancer cell: the guest picks before any server is tried. */
+const upstreamName = (kind: string): string => `balancer_${kind.replace(/-/g, "_")}`;
+
 /** The location (or server, for server_rewrite) body that runs `exp` in `phase`. */
-function cellConfig(phase: Phase, exp: string): string {
+function cellConfig(phase: Phase, exp: string, kind: string): string {
   switch (phase) {
+    case "balancer":
+      return `proxy_pass http://${upstreamName(kind)}/ok;`;
     case "server_rewrite":
       return `server_rewrite_by_wasm ${GUEST} ${exp}; location / { content_by_wasm ${GUEST} ok; }`;
     case "rewrite":
@@ -40,6 +46,7 @@ function cellConfig(phase: Phase, exp: string): string {
 export function matrixConfig(listen: string): string {
   const locations: string[] = [];
   const servers: string[] = [];
+  const upstreams: string[] = [];
   for (const fault of FAULTS) {
     // Runaway loops stop at 20 ms. The memory bomb stops by itself, at the
     // 16 MiB cap, and runs without a time limit: the limit is wall-clock
@@ -49,9 +56,11 @@ export function matrixConfig(listen: string): string {
     const limit =
       fault.kind === "runaway-loop" ? "wasm_time_limit 20ms; " : fault.kind === "memory-bomb" ? "wasm_time_limit 0; " : "";
     for (const phase of PHASES) {
-      const body = limit + cellConfig(phase, fault.exportFor(phase));
+      const body = limit + cellConfig(phase, fault.exportFor(phase), fault.kind);
       if (phase === "server_rewrite") servers.push(`server { listen ${listen}; server_name ${fault.kind}.server-rewrite; ${body} }`);
       else locations.push(`location = /${phase}/${fault.kind} { ${body} }`);
+      // the guest runs in the upstream, with the limit of the location that proxies to it
+      if (phase === "balancer") upstreams.push(`upstream ${upstreamName(fault.kind)} { balancer_by_wasm ${GUEST} ${fault.exportFor(phase)}; server ${listen}; }`);
     }
   }
   return `
@@ -63,7 +72,8 @@ export function matrixConfig(listen: string): string {
         location = /big.txt { root html; body_filter_by_wasm ${GUEST} fail_second_chunk; }
         ${locations.join("\n        ")}
     }
-    ${servers.join("\n    ")}`;
+    ${servers.join("\n    ")}
+    ${upstreams.join("\n    ")}`;
 }
 
 interface Raw {
@@ -158,15 +168,17 @@ for (const variant of [
             expect(res.head).toMatch(/^Transfer-Encoding: chunked$/im);
             expect(res.body).not.toContain("body\n");
             expect(res.body).not.toMatch(/(^|\r\n)0\r\n\r\n$/);
+          } else if (phase === "balancer") {
+            // no server was chosen: the proxy's bad gateway, and no retry
+            expect(res.status).toBe(502);
           } else {
             expect(res.status).toBe(500);
           }
 
           // the guest's path as nginx resolved it against the prefix; nginx
-          // adds " while logging request" to lines of the log phase
-          const want = `wasm: guest "${ngx.prefix}/${GUEST}" export "${exp}" (phase ${phase}) ${fault.logFor(phase)}${
-            phase === "log" ? " while logging request" : ""
-          }, client: `;
+          // adds what it was doing to lines of the log and balancer phases
+          const doing = phase === "log" ? " while logging request" : phase === "balancer" ? " while connecting to upstream" : "";
+          const want = `wasm: guest "${ngx.prefix}/${GUEST}" export "${exp}" (phase ${phase}) ${fault.logFor(phase)}${doing}, client: `;
           const line = await ngx.waitForLog(new RegExp(escapeRe(want)), mark);
 
           // the same worker serves the next request
