@@ -35,8 +35,15 @@ export function renderSnippet(args: {
   return [...header, `# ${directiveNames}: server-level (no location block).`, ...lines, ""].join("\n");
 }
 
-/** `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers to install. */
-export function parseHandlers(phases: string[], exportOption: string | undefined): Handler[] {
+/** Whether the handler runs in an upstream {} block (balancer_by_wasm), not in a server. */
+export const inUpstream = (h: Handler): boolean => h.phase.contexts.includes("upstream");
+
+/**
+ * `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers
+ * to install. `upstream`: whether the caller can write an upstream {} block
+ * (`ngxwasm conf`); a snippet included in a server block cannot.
+ */
+export function parseHandlers(phases: string[], exportOption: string | undefined, { upstream = false } = {}): Handler[] {
   const specs = phases.length ? phases : ["content"];
   if (exportOption !== undefined && specs.length > 1) {
     throw new UsageError(`--export names one handler, but ${specs.length} phases are given — write each as --phase PHASE:EXPORT`);
@@ -45,7 +52,7 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
     const [phaseName, exportName] = spec.split(":", 2) as [string, string | undefined];
     if (!isPhase(phaseName)) throw new UsageError(`unknown phase "${phaseName}" — use one of: ${PHASE_NAMES.join(", ")}`);
     const phase = PHASES.find((p) => p.name === phaseName)!;
-    if (!phase.contexts.includes("location") && !phase.contexts.includes("server")) {
+    if (!phase.contexts.includes("location") && !phase.contexts.includes("server") && !(upstream && phase.contexts.includes("upstream"))) {
       throw new UsageError(
         `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
       );
@@ -57,7 +64,7 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
     if (seen.has(h.phase.name)) throw new UsageError(`phase ${h.phase.name} is given twice — one handler per phase`);
     seen.add(h.phase.name);
   }
-  const serverOnly = handlers.filter((h) => !h.phase.contexts.includes("location"));
+  const serverOnly = handlers.filter((h) => !h.phase.contexts.includes("location") && !inUpstream(h));
   if (serverOnly.length && serverOnly.length < handlers.length) {
     throw new UsageError(
       `${serverOnly.map((h) => h.phase.directive).join(", ")} is server-level and the other phases need a location — install them as two guests (--name)`,
@@ -66,16 +73,21 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
   return handlers;
 }
 
-/** The location-level phases, in the order nginx runs them: the handlers `ngxwasm conf` finds by export name. */
-const LOCATION_PHASES = PHASES.filter((p) => p.contexts.includes("location"));
+/**
+ * The phases `ngxwasm conf` finds by export name, in the order nginx runs
+ * them: the location-level ones, the balancer, the TLS ones (server_rewrite
+ * shares on_rewrite with rewrite, which wins).
+ */
+const CONVENTIONAL_PHASES = PHASES.filter((p) => p.contexts.includes("location") || p.contexts.includes("upstream") || p.name.startsWith("ssl_"));
 
 /**
  * The handlers of a guest that exports conventionally named ones (on_rewrite,
- * on_access, on_content, on_header, on_body, on_log): one per location-level
- * phase whose conventional export it has.
+ * on_access, on_content, on_header, on_body, on_log, on_balancer,
+ * on_client_hello, on_certificate): one per phase whose conventional export
+ * it has.
  */
 export function conventionalHandlers(exportNames: string[]): Handler[] {
-  return LOCATION_PHASES.filter((p) => exportNames.includes(p.export)).map((phase) => ({ phase, exportName: phase.export }));
+  return CONVENTIONAL_PHASES.filter((p) => exportNames.includes(p.export)).map((phase) => ({ phase, exportName: phase.export }));
 }
 
 /** One guest of a standalone configuration. */
@@ -88,6 +100,8 @@ export interface ConfGuest {
   handlers: Handler[];
   /** extra directives of its block */
   directives?: string[];
+  /** the servers of its upstream {} (a balancer handler), `host:port` */
+  upstream?: string[];
 }
 
 export interface StandaloneConf {
@@ -96,20 +110,38 @@ export interface StandaloneConf {
   /** `listen` address (default 127.0.0.1:8080) */
   listen?: string;
   guests: ConfGuest[];
+  /** a TLS server: its fallback certificate and key (for ssl_* handlers) */
+  tls?: { certificate: string; key: string };
   /** what wrote it, for the header comment */
   source?: string;
 }
 
-/** The location blocks (and server-level lines) of the guests, indented for a server block. */
+const handlerLine = (g: ConfGuest, h: Handler): string => `${h.phase.directive} ${resolve(g.wasmPath)} ${h.exportName};`;
+
+/**
+ * The server-level lines and location blocks of the guests, indented for a
+ * server block: a guest with a balancer handler is served by proxying to its
+ * upstream (renderUpstreams).
+ */
 export function renderGuestBlocks(guests: ConfGuest[], indent = "        "): string {
   const blocks = guests.map((g) => {
-    const lines = [...g.handlers.map((h) => `${h.phase.directive} ${resolve(g.wasmPath)} ${h.exportName};`), ...(g.directives ?? [])];
-    if (g.handlers.every((h) => h.phase.contexts.includes("location"))) {
-      return [`# ${g.name}`, `location ${g.location} {`, ...lines.map((l) => `    ${l}`), "}"];
-    }
-    return [`# ${g.name} (server-level)`, ...lines];
+    const serverLevel = g.handlers.filter((h) => !h.phase.contexts.includes("location") && !inUpstream(h));
+    const located = g.handlers.filter((h) => h.phase.contexts.includes("location"));
+    const lines = [...located.map((h) => handlerLine(g, h)), ...(g.upstream ? [`proxy_pass http://${g.name};`] : []), ...(g.directives ?? [])];
+    const block = located.length || g.upstream ? [`location ${g.location} {`, ...lines.map((l) => `    ${l}`), "}"] : lines;
+    return [`# ${g.name}${serverLevel.length && !block.length ? " (server-level)" : ""}`, ...serverLevel.map((h) => handlerLine(g, h)), ...block];
   });
   return blocks.map((b) => b.map((l) => `${indent}${l}`).join("\n")).join("\n\n");
+}
+
+/** The upstream {} blocks of the guests with a balancer handler, in the http block. */
+function renderUpstreams(guests: ConfGuest[]): string {
+  return guests
+    .filter((g) => g.upstream)
+    .map((g) => [`    # ${g.name}: its balancer picks one of these per try`, `    upstream ${g.name} {`,
+      ...g.handlers.filter(inUpstream).map((h) => `        ${handlerLine(g, h)}`),
+      ...g.upstream!.map((s) => `        server ${s};`), "    }", ""].join("\n"))
+    .join("\n");
 }
 
 /**
@@ -144,8 +176,12 @@ http {
     scgi_temp_path scgi_temp;
     wasm_cache_path wasm_cache;
 
-    server {
-        listen ${conf.listen ?? "127.0.0.1:8080"};
+${renderUpstreams(conf.guests)}    server {
+        listen ${conf.listen ?? "127.0.0.1:8080"}${conf.tls ? " ssl" : ""};${
+          conf.tls
+            ? `\n        ssl_protocols TLSv1.2 TLSv1.3;\n        # the certificate of a handshake whose guest sets none\n        ssl_certificate ${resolve(conf.tls.certificate)};\n        ssl_certificate_key ${resolve(conf.tls.key)};`
+            : ""
+        }
 
 ${renderGuestBlocks(conf.guests)}
     }

@@ -1,4 +1,5 @@
 // `ngxwasm conf <file.wasm>… [--module SO] [--listen ADDR] [--phase NAME=PHASE[:EXPORT]]…
+//  [--upstream NAME=HOST:PORT,…]… [--ssl-certificate FILE --ssl-certificate-key FILE]
 //  [--location NAME=/path]… [--directive NAME=TEXT]… [--snippet] [--out FILE] [--host NAME]`
 import type { Command } from "commander";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -43,6 +44,9 @@ export function register(program: Command, finish: (code: number) => void): void
     .addOption(repeatable("-p, --phase <name=phase[:export]>", "a phase of guest NAME with its handler export (default: its exports named for a phase, e.g. on_content)"))
     .addOption(repeatable("--location <name=path>", "where guest NAME is served (default /<name>)"))
     .addOption(repeatable("-d, --directive <name=text>", 'an extra directive for guest NAME\'s block, e.g. "up=proxy_pass http://127.0.0.1:9000;"'))
+    .addOption(repeatable("-u, --upstream <name=host:port,...>", "the servers a balancer guest NAME picks among (an upstream {} named NAME; its location proxies to it)"))
+    .option("--ssl-certificate <file>", "make the server a TLS server with this fallback certificate (for on_client_hello / on_certificate guests)")
+    .option("--ssl-certificate-key <file>", "the key of --ssl-certificate")
     .option("--snippet", "only the location blocks, for a server block of an nginx you run")
     .option("-o, --out <file>", "write to this file (default: print it)")
     .addOption(hostOption("the host whose rules each handler is validated against"))
@@ -51,8 +55,12 @@ export function register(program: Command, finish: (code: number) => void): void
       `
 Each guest gets a location block with one directive per handler:
 content_by_wasm <absolute .wasm path> on_content; and so on. Without --phase,
-its handlers are the exports named for a location-level phase (on_rewrite,
-on_access, on_content, on_header, on_body, on_log). Each handler is validated
+its handlers are the exports named for a phase (on_rewrite, on_access,
+on_content, on_header, on_body, on_log, on_balancer, on_client_hello,
+on_certificate). A balancer guest gets an upstream {} named after it, with
+the --upstream servers, and a location that proxies to it (not with
+--snippet); TLS guests (on_client_hello, on_certificate) need a TLS server:
+--ssl-certificate and --ssl-certificate-key, its fallback. Each handler is validated
 for its phase as \`ngxwasm install\` does; nothing is written when one has a
 problem. The whole nginx.conf loads --module, keeps pid, logs, temp files and
 compiled guests (wasm_cache) under the prefix nginx is started with, and
@@ -66,7 +74,11 @@ Examples:
   $ ngxwasm conf build/hello.wasm --module build/module/ngx_http_wasm_module.so --out build/nginx.conf
   $ ngxwasm conf build/hello.wasm build/uppercase.wasm --listen 127.0.0.1:9090 \\
       --directive 'uppercase=proxy_pass http://127.0.0.1:9000;'
-  $ ngxwasm conf build/auth.wasm --phase auth=access:on_access --location auth=/ --snippet`,
+  $ ngxwasm conf build/auth.wasm --phase auth=access:on_access --location auth=/ --snippet
+  $ ngxwasm conf build/pick-backend.wasm --location pick-backend=/ \\
+      --upstream pick-backend=127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003
+  $ ngxwasm conf build/sni-cert.wasm --listen 127.0.0.1:8443 \\
+      --ssl-certificate default.crt --ssl-certificate-key default.key`,
     )
     .action(async (files: string[], options: ConfOptions & { out?: string }) => finish(await runConf(files, options)));
 }

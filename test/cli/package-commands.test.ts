@@ -9,13 +9,14 @@ import { buildGuests } from "../../cli/build.js";
 import { nodeModulesDirs } from "../../cli/sdk-resolution.js";
 import { buildGuest } from "../support/guests.js";
 import { ensureModule, MODULE_SO, NGINX_BIN } from "../support/nginx.js";
+import { selfSigned } from "../support/tls.js";
 import { ensureCliBuilt, ROOT, runCli, tempDir } from "./cli.js";
 
 beforeAll(ensureCliBuilt);
 
 const HELP: Record<string, string[]> = {
   init: ["--from", "--force"],
-  conf: ["--module", "--listen", "--phase", "--location", "--directive", "--snippet", "--out", "--host"],
+  conf: ["--module", "--listen", "--phase", "--location", "--directive", "--upstream", "--ssl-certificate", "--ssl-certificate-key", "--snippet", "--out", "--host"],
   "module build": ["--out", "--work", "--any-version"],
   "module check": ["--any-version"],
 };
@@ -164,6 +165,15 @@ describe("ngxwasm conf", () => {
     expect(r.stderr).toMatch(/--phase "nope=content": write it as NAME=…, NAME one of the guests \(hello\)/);
   });
 
+  /** `nginx -t` of <prefix>/nginx.conf with the module (which compiles the guests). */
+  function nginxTest(prefix: string): Promise<{ code: number; output: string }> {
+    return new Promise((resolve) =>
+      execFile(NGINX_BIN, ["-t", "-p", `${prefix}/`, "-c", "nginx.conf", "-e", "error.log"], { timeout: 120_000 }, (e, so, se) =>
+        resolve({ code: e ? Number(e.code) : 0, output: so + se }),
+      ),
+    );
+  }
+
   it("the standalone nginx.conf passes nginx -t with the module (which compiles the guests)", async () => {
     await ensureModule();
     const prefix = join(dir, "prefix");
@@ -171,13 +181,64 @@ describe("ngxwasm conf", () => {
     const r = await runCli(["conf", hello, uppercase, "--module", MODULE_SO, "--out", join(prefix, "nginx.conf")]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/run it: nginx -p .*prefix\/ -c nginx\.conf -e error\.log/);
-    const t = await new Promise<{ code: number; output: string }>((resolve) =>
-      execFile(NGINX_BIN, ["-t", "-p", `${prefix}/`, "-c", "nginx.conf", "-e", "error.log"], { timeout: 120_000 }, (e, so, se) =>
-        resolve({ code: e ? Number(e.code) : 0, output: so + se }),
-      ),
-    );
+    const t = await nginxTest(prefix);
     expect(t.code, t.output).toBe(0);
     expect(t.output).toMatch(/test is successful/);
+  });
+
+  it("a balancer guest: an upstream {} of the --upstream servers and a location proxying to it; nginx -t passes", async () => {
+    await ensureModule();
+    const pick = join(dir, "pick-backend.wasm");
+    copyFileSync(await buildGuest("guests/pick-backend"), pick);
+    const prefix = join(dir, "prefix-balancer");
+    mkdirSync(prefix, { recursive: true });
+    const r = await runCli(["conf", pick, hello, "--module", MODULE_SO, "--location", "pick-backend=/", "--upstream", "pick-backend=127.0.0.1:9001,127.0.0.1:9002",
+      "--upstream", "pick-backend=127.0.0.1:9003", "--out", join(prefix, "nginx.conf")]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(join(prefix, "nginx.conf"), "utf8");
+    expect(text).toContain(`    upstream pick-backend {\n        balancer_by_wasm ${pick} on_balancer;\n        server 127.0.0.1:9001;\n        server 127.0.0.1:9002;\n        server 127.0.0.1:9003;\n    }`);
+    expect(text).toContain(`location / {\n            proxy_pass http://pick-backend;\n        }`);
+    expect(text).toContain(`location /hello {\n            content_by_wasm ${hello} on_content;\n        }`);
+    const t = await nginxTest(prefix);
+    expect(t.code, t.output).toBe(0);
+
+    // without servers, with a --snippet, or servers for a guest without a balancer: nothing written
+    const none = await runCli(["conf", pick]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("pick-backend has a balancer handler, which picks among an upstream's servers — name them: --upstream pick-backend=");
+    const snippet = await runCli(["conf", pick, "--snippet", "--upstream", "pick-backend=127.0.0.1:9001"]);
+    expect(snippet.code).toBe(1);
+    expect(snippet.stderr).toContain("a --snippet (included in a server block) cannot hold");
+    const stray = await runCli(["conf", hello, "--upstream", "hello=127.0.0.1:9001"]);
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toContain("--upstream hello=… is given, but hello has no balancer handler");
+  });
+
+  it("TLS guests: a TLS server with the fallback certificate and the hooks at server level; nginx -t passes", async () => {
+    await ensureModule();
+    const sni = join(dir, "sni-cert.wasm");
+    copyFileSync(await buildGuest("guests/sni-cert"), sni);
+    const prefix = join(dir, "prefix-tls");
+    mkdirSync(prefix, { recursive: true });
+    const pair = selfSigned(prefix, "fallback.test");
+    writeFileSync(join(prefix, "fallback.crt"), pair.cert);
+    writeFileSync(join(prefix, "fallback.key"), pair.key);
+    const r = await runCli(["conf", sni, hello, "--module", MODULE_SO, "--listen", "127.0.0.1:8443", "--ssl-certificate", join(prefix, "fallback.crt"),
+      "--ssl-certificate-key", join(prefix, "fallback.key"), "--out", join(prefix, "nginx.conf")]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(join(prefix, "nginx.conf"), "utf8");
+    expect(text).toContain(`listen 127.0.0.1:8443 ssl;`);
+    expect(text).toContain(`ssl_certificate ${join(prefix, "fallback.crt")};\n        ssl_certificate_key ${join(prefix, "fallback.key")};`);
+    expect(text).toContain(`# sni-cert (server-level)\n        ssl_client_hello_by_wasm ${sni} on_client_hello;\n        ssl_certificate_by_wasm ${sni} on_certificate;`);
+    const t = await nginxTest(prefix);
+    expect(t.code, t.output).toBe(0);
+
+    const bare = await runCli(["conf", sni]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain("sni-cert's ssl_client_hello_by_wasm, ssl_certificate_by_wasm run in TLS handshakes — give the server its fallback certificate: --ssl-certificate FILE --ssl-certificate-key FILE");
+    const half = await runCli(["conf", sni, "--ssl-certificate", join(prefix, "fallback.crt")]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain("--ssl-certificate and --ssl-certificate-key go together");
   });
 });
 
