@@ -21,6 +21,7 @@ import { Host, type Guest, type MetricDeclarations } from "../../host/index.js";
 import { metricDirectives } from "../support/metrics.js";
 import { Nginx, ensureModule } from "../support/nginx.js";
 import { abiGuest } from "../support/wat.js";
+import { nginxTableHost, runSteps, tableLocations, tsTableHost, type Step as TableStep } from "./steps.js";
 
 const execFileP = promisify(execFile);
 
@@ -59,7 +60,7 @@ interface Op {
   expect: string;
 }
 
-type Step = { ops: Op[] } | { trap: Op };
+type Step = TableStep<Op>;
 
 interface Case {
   name: string;
@@ -248,37 +249,11 @@ function tableWat(cases: Case[]): string {
 
 // ------------------------------------------------------------------ running a table
 
-interface StepResult {
-  ok: boolean;
-  trapped: boolean;
-  body: string;
-}
-
-interface TableHost {
-  run(exportName: string): Promise<StepResult>;
-}
-
 function describeOp(op: Op): string {
   const n = op.name;
   const shown =
     typeof n === "string" ? JSON.stringify(n) : n instanceof Uint8Array ? `<bytes ${Buffer.from(n).toString("hex")}>` : `{ptr ${n.ptr}, len ${n.len}}`;
   return `${op.fn}(${shown}, ${op.n})`;
-}
-
-async function runCase(host: TableHost, index: number, cs: Case): Promise<void> {
-  for (const [j, step] of cs.steps.entries()) {
-    const r = await host.run(`c${index}_s${j}`);
-    if ("trap" in step) {
-      expect(r.trapped, `step ${j}: ${describeOp(step.trap)} traps`).toBe(true);
-      continue;
-    }
-    expect(r.ok, `step ${j} ran: ${r.body}`).toBe(true);
-    const got = r.body.split("\n").slice(0, -1);
-    expect(step.ops.map((op, k) => `${describeOp(op)} → ${got[k]}`), `step ${j}`).toEqual(
-      step.ops.map((op) => `${describeOp(op)} → ${op.expect}`),
-    );
-    expect(got.length).toBe(step.ops.length);
-  }
 }
 
 const tableHttp = (ngx: Nginx, zone = "64k"): string => `
@@ -287,7 +262,7 @@ const tableHttp = (ngx: Nginx, zone = "64k"): string => `
     server {
         listen ${ngx.listen()};
         location = /metrics { wasm_metrics; }
-        ${CASES.flatMap((cs, i) => cs.steps.map((_, j) => `location = /t/c${i}_s${j} { content_by_wasm wasm/metrics-table.wasm c${i}_s${j}; }`)).join("\n        ")}
+        ${tableLocations("wasm/metrics-table.wasm", CASES)}
     }`;
 
 describe("metrics, raw ABI: in-process host", () => {
@@ -297,13 +272,8 @@ describe("metrics, raw ABI: in-process host", () => {
     host = new Host({ metrics: DECLARED });
     guest = await host.load(await abiGuest(tableWat(CASES), { memoryPages: PAGES }));
   });
-  const th: TableHost = {
-    async run(exportName) {
-      const r = await host.run(guest, { phase: "content", export: exportName });
-      return { ok: r.ok && r.status === 200, trapped: !r.ok && r.trap !== undefined, body: r.body };
-    },
-  };
-  CASES.forEach((cs, i) => it(cs.name, () => runCase(th, i, cs)));
+  const th = tsTableHost(() => guest, () => host);
+  CASES.forEach((cs, i) => it(cs.name, () => runSteps(th, i, cs.steps, describeOp)));
   it("then exports the Prometheus text of EXPOSITION", () => {
     expect(host.metrics.prometheus()).toBe(EXPOSITION);
   });
@@ -319,19 +289,8 @@ describe("metrics, raw ABI: nginx (2 workers)", () => {
   afterAll(async () => {
     await ngx?.stop();
   });
-  const th: TableHost = {
-    async run(exportName) {
-      const mark = ngx.logSize();
-      const res = await ngx.get(`/t/${exportName}`);
-      let trapped = false;
-      if (res.status === 500) {
-        const line = await ngx.waitForLog(new RegExp(`export "${exportName}" \\(phase content\\) (trapped|returned)`), mark);
-        trapped = line.includes("trapped");
-      }
-      return { ok: res.status === 200, trapped, body: res.text };
-    },
-  };
-  CASES.forEach((cs, i) => it(cs.name, () => runCase(th, i, cs)));
+  const th = nginxTableHost(() => ngx);
+  CASES.forEach((cs, i) => it(cs.name, () => runSteps(th, i, cs.steps, describeOp)));
   it("then GET /metrics serves the Prometheus text of EXPOSITION (text/plain; version=0.0.4)", async () => {
     const res = await ngx.get("/metrics");
     expect(res.status).toBe(200);

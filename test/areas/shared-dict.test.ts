@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Host, type Guest } from "../../host/index.js";
 import { Nginx } from "../support/nginx.js";
 import { abiGuest } from "../support/wat.js";
+import { nginxTableHost, runSteps, tableLocations, tsTableHost, type Step as TableStep } from "./steps.js";
 
 // ------------------------------------------------------------------ the table
 
@@ -39,7 +40,7 @@ interface Op {
   expect: string;
 }
 
-type Step = { sleepMs?: number; ops: Op[] } | { sleepMs?: number; trap: Op };
+type Step = TableStep<Op>;
 
 interface Case {
   name: string;
@@ -547,18 +548,6 @@ function tableWat(cases: Case[]): string {
 
 // ------------------------------------------------------------------ running a table
 
-interface StepResult {
-  ok: boolean;
-  trapped: boolean;
-  body: string;
-}
-
-interface TableHost {
-  run(exportName: string): Promise<StepResult>;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 function describeOp(op: Op): string {
   const show = (a: Arg | undefined): string => {
     if (a === undefined) return "";
@@ -567,23 +556,6 @@ function describeOp(op: Op): string {
     return b.length > 40 ? `<${b.length} bytes>` : JSON.stringify(Buffer.from(b).toString("latin1"));
   };
   return `${op.fn}(${[show(op.key), show(op.value), op.n ?? ""].filter((s) => s !== "").join(", ")})`;
-}
-
-async function runCase(host: TableHost, index: number, cs: Case): Promise<void> {
-  for (const [j, step] of cs.steps.entries()) {
-    if (step.sleepMs) await sleep(step.sleepMs);
-    const r = await host.run(`c${index}_s${j}`);
-    if ("trap" in step) {
-      expect(r.trapped, `step ${j}: ${describeOp(step.trap)} traps`).toBe(true);
-      continue;
-    }
-    expect(r.ok, `step ${j} ran: ${r.body}`).toBe(true);
-    const got = r.body.split("\n").slice(0, -1);
-    expect(step.ops.map((op, k) => `${describeOp(op)} → ${got[k]}`), `step ${j}`).toEqual(
-      step.ops.map((op) => `${describeOp(op)} → ${op.expect}`),
-    );
-    expect(got.length).toBe(step.ops.length);
-  }
 }
 
 /** Cases must not share keys: on nginx they share one zone. */
@@ -601,36 +573,6 @@ function checkDisjointKeys(cases: Case[]): void {
   }
 }
 
-function tsHost(guest: () => Guest, host: () => Host): TableHost {
-  return {
-    async run(exportName) {
-      const r = await host().run(guest(), { phase: "content", export: exportName });
-      return { ok: r.ok && r.status === 200, trapped: !r.ok && r.trap !== undefined, body: r.body };
-    },
-  };
-}
-
-function nginxHost(ngx: () => Nginx): TableHost {
-  return {
-    async run(exportName) {
-      const mark = ngx().logSize();
-      const res = await ngx().get(`/t/${exportName}`);
-      let trapped = false;
-      if (res.status === 500) {
-        const line = await ngx().waitForLog(new RegExp(`export "${exportName}" \\(phase content\\) (trapped|returned)`), mark);
-        trapped = line.includes("trapped");
-      }
-      return { ok: res.status === 200, trapped, body: res.text };
-    },
-  };
-}
-
-function tableLocations(wasm: string, cases: Case[]): string {
-  return cases
-    .flatMap((cs, i) => cs.steps.map((_, j) => `location = /t/c${i}_s${j} { content_by_wasm ${wasm} c${i}_s${j}; }`))
-    .join("\n        ");
-}
-
 checkDisjointKeys([...CASES, ...SMALL_ZONE_CASES]);
 
 for (const [label, cases, zone] of [
@@ -644,8 +586,8 @@ for (const [label, cases, zone] of [
       host = new Host({ shm: { capacityBytes: zone } });
       guest = await host.load(await abiGuest(tableWat(cases), { memoryPages: PAGES }));
     });
-    const th = tsHost(() => guest, () => host);
-    cases.forEach((cs, i) => it(cs.name, () => runCase(th, i, cs)));
+    const th = tsTableHost(() => guest, () => host);
+    cases.forEach((cs, i) => it(cs.name, () => runSteps(th, i, cs.steps, describeOp)));
   });
 
   describe(`shared dict, raw ABI, ${label}: nginx`, () => {
@@ -663,8 +605,8 @@ for (const [label, cases, zone] of [
     afterAll(async () => {
       await ngx?.stop();
     });
-    const th = nginxHost(() => ngx);
-    cases.forEach((cs, i) => it(cs.name, () => runCase(th, i, cs)));
+    const th = nginxTableHost(() => ngx);
+    cases.forEach((cs, i) => it(cs.name, () => runSteps(th, i, cs.steps, describeOp)));
   });
 }
 
