@@ -54,7 +54,7 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
     const phase = PHASES.find((p) => p.name === phaseName)!;
     if (!phase.contexts.includes("location") && !phase.contexts.includes("server") && !(upstream && phase.contexts.includes("upstream"))) {
       throw new UsageError(
-        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
+        `${phase.directive} belongs in an ${phase.contexts.join("/")} {} block, which a server-level snippet cannot hold — \`ngxwasm conf FILE.wasm --upstream NAME=HOST:PORT,…\` writes a whole nginx.conf with one, or add it to nginx.conf by hand (before keepalive; an example: nginx/module/README.md, "Balancer")`,
       );
     }
     return { phase, exportName: exportName || exportOption || phase.export };
