@@ -1,5 +1,5 @@
-// The package as a user gets it: `npm pack` in this repository (prepack builds
-// dist/), the tarball installed into a fresh project under the system's
+// The package as a user gets it: `npm pack` in this repository (dist/ built
+// first, as prepack builds it: see beforeAll), the tarball installed into a fresh project under the system's
 // temporary directory — outside the repository, so nothing here can be reached
 // by a relative path — then what the README's quickstart says to run there:
 // `ngxwasm init`, `npm install`, `npm run build`, `npm test`, and, with the
@@ -13,6 +13,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../host-abi/generate.js";
 import { NGINX_BIN } from "../../testing/nginx.js";
+import { ensureCliBuilt } from "../cli/cli.js";
 
 const ROOT = projectRoot();
 const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund"];
@@ -50,7 +51,11 @@ let app: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "ngxwasm-pack-"));
-  const packed = await ok("npm", ["pack", "--pack-destination", work, "--json"], ROOT);
+  // prepack's tsc would rewrite dist/ in place while other suites run the CLI
+  // from it (one saw a half-written dist/cli/build.js): dist/ is brought up to
+  // date under the suites' lock instead, and npm pack runs no scripts
+  await ensureCliBuilt();
+  const packed = await ok("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], ROOT);
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[];
   tarball = join(work, info!.filename);
   // what a user does: an npm project, ngxwasm installed into it, then init
