@@ -186,12 +186,18 @@ describe("ngxwasm conf", () => {
     expect(t.output).toMatch(/test is successful/);
   });
 
-  it("a balancer guest: an upstream {} of the --upstream servers and a location proxying to it; nginx -t passes", async () => {
+  /** The module built, guests/<name> built into dir/<name>.wasm, and an empty nginx prefix dir/prefix-<name>. */
+  async function example(name: string): Promise<{ wasm: string; prefix: string }> {
     await ensureModule();
-    const pick = join(dir, "pick-backend.wasm");
-    copyFileSync(await buildGuest("guests/pick-backend"), pick);
-    const prefix = join(dir, "prefix-balancer");
+    const wasm = join(dir, `${name}.wasm`);
+    copyFileSync(await buildGuest(`guests/${name}`), wasm);
+    const prefix = join(dir, `prefix-${name}`);
     mkdirSync(prefix, { recursive: true });
+    return { wasm, prefix };
+  }
+
+  it("a balancer guest: an upstream {} of the --upstream servers and a location proxying to it; nginx -t passes", async () => {
+    const { wasm: pick, prefix } = await example("pick-backend");
     const r = await runCli(["conf", pick, hello, "--module", MODULE_SO, "--location", "pick-backend=/", "--upstream", "pick-backend=127.0.0.1:9001,127.0.0.1:9002",
       "--upstream", "pick-backend=127.0.0.1:9003", "--out", join(prefix, "nginx.conf")]);
     expect(r.code, r.stderr).toBe(0);
@@ -215,11 +221,7 @@ describe("ngxwasm conf", () => {
   });
 
   it("TLS guests: a TLS server with the fallback certificate and the hooks at server level; nginx -t passes", async () => {
-    await ensureModule();
-    const sni = join(dir, "sni-cert.wasm");
-    copyFileSync(await buildGuest("guests/sni-cert"), sni);
-    const prefix = join(dir, "prefix-tls");
-    mkdirSync(prefix, { recursive: true });
+    const { wasm: sni, prefix } = await example("sni-cert");
     const pair = selfSigned(prefix, "fallback.test");
     writeFileSync(join(prefix, "fallback.crt"), pair.cert);
     writeFileSync(join(prefix, "fallback.key"), pair.key);
