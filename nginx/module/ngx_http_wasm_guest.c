@@ -730,11 +730,11 @@ ngx_http_wasm_skip(u_char *p, u_char *end, const char *prefix)
 static ngx_int_t
 ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
 {
-    u_char                    *p, *q, *end, *body, *body_end, *out, *o, *b;
-    u_char                    *from;
+    u_char                    *p, *q, *end, *start, *body, *body_end, *out;
+    u_char                    *o, *b, *from, *alloc;
     u_char                     name[64];
-    size_t                     size;
-    uint64_t                   k, run_start, run_end, i, j;
+    size_t                     size, alloc_len;
+    uint64_t                   k, gap, run_start, run_end, i, j;
     ngx_uint_t                 n, r, runs;
     ngx_http_wasm_data_seg_t  *seg;
 
@@ -743,19 +743,19 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
 
     end = c->data + c->len;
 
-    body = ngx_strlcasestrn(c->data, end, (u_char *) head, sizeof(head) - 2);
-    if (body == NULL) {
+    start = ngx_strnstr(c->data, (char *) head, c->len);
+    if (start == NULL) {
         return NGX_OK;
     }
 
-    body = ngx_strlchr(body, end, '\n');
+    body = ngx_strlchr(start, end, '\n');
     if (body == NULL) {
         return NGX_OK;
     }
 
     body++;
 
-    body_end = ngx_strlcasestrn(body, end, (u_char *) "\n}\n", 2);
+    body_end = ngx_strnstr(body, "\n}\n", end - body);
     if (body_end == NULL) {
         return NGX_OK;
     }
@@ -771,6 +771,8 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
     /* the lines: wasm_rt_allocate_memory(...), then LOAD_DATA(...) only */
     n = 0;
     from = c->data;
+    alloc = NULL;
+    alloc_len = 0;
 
     for (p = body; p < body_end; p = q + 1) {
         q = ngx_strlchr(p, body_end, '\n');
@@ -778,7 +780,11 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
             return NGX_OK;
         }
 
-        if (ngx_http_wasm_skip(p, q, "  wasm_rt_allocate_memory(") != NULL) {
+        if (alloc == NULL
+            && ngx_http_wasm_skip(p, q, "  wasm_rt_allocate_memory(") != NULL)
+        {
+            alloc = p;
+            alloc_len = q + 1 - p;
             continue;
         }
 
@@ -815,7 +821,7 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
         n++;
     }
 
-    if (n < 2) {
+    if (n < 2 || alloc == NULL) {
         return NGX_OK;
     }
 
@@ -833,10 +839,11 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
             seg[i].run = runs++;
         }
 
-        size += (seg[i].offset + seg[i].len
-                 - (i > 0 && seg[i].run == seg[i - 1].run
-                    ? seg[i - 1].offset + seg[i - 1].len : seg[i].offset))
-                * sizeof("0x00,") + 1;
+        gap = (i > 0 && seg[i].run == seg[i - 1].run)
+              ? seg[i].offset - (seg[i - 1].offset + seg[i - 1].len) : 0;
+
+        /* "0xNN," or "0," a byte, and a newline at most every byte */
+        size += (gap + seg[i].len) * sizeof("0x00,");
     }
 
     out = ngx_pnalloc(cf->temp_pool,
@@ -845,9 +852,7 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
         return NGX_ERROR;
     }
 
-    o = ngx_cpymem(out, c->data, ngx_strlcasestrn(c->data, end, (u_char *) head,
-                                                  sizeof(head) - 2)
-                                 - c->data);
+    o = ngx_cpymem(out, c->data, start - c->data);
 
     /* the images, before init_memories */
     for (i = 0; i < n; i = j) {
@@ -891,16 +896,8 @@ ngx_http_wasm_merge_data(ngx_conf_t *cf, ngx_str_t *c)
     }
 
     /* init_memories: its allocation, then one LOAD_DATA per image */
-    p = ngx_strlcasestrn(c->data, end, (u_char *) head, sizeof(head) - 2);
-    o = ngx_cpymem(o, p, body - p);
-
-    for (p = body; p < body_end; p = q + 1) {
-        q = ngx_strlchr(p, body_end, '\n');
-
-        if (ngx_http_wasm_skip(p, q, "  wasm_rt_allocate_memory(") != NULL) {
-            o = ngx_cpymem(o, p, q + 1 - p);
-        }
-    }
+    o = ngx_cpymem(o, start, body - start);
+    o = ngx_cpymem(o, alloc, alloc_len);
 
     for (i = 0; i < n; i = j) {
         r = seg[i].run;
@@ -1322,20 +1319,19 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     ngx_pool_cleanup_t    *cln;
 
     err = ngx_http_wasm_elf_check(so_path);
-    if (err != NULL) {
-        ngx_conf_log_error(level, cf, 0, "wasm: cannot load the compiled "
-                           "guest \"%V\" (%s): %s", &guest->path, so_path,
-                           err);
-        return NGX_ERROR;
+
+    if (err == NULL) {
+        guest->handle = dlopen((char *) so_path, RTLD_NOW | RTLD_LOCAL);
+
+        if (guest->handle == NULL) {
+            err = dlerror();
+            if (err == NULL) {
+                err = "unknown error";
+            }
+        }
     }
 
-    guest->handle = dlopen((char *) so_path, RTLD_NOW | RTLD_LOCAL);
-    if (guest->handle == NULL) {
-        err = dlerror();
-        if (err == NULL) {
-            err = "unknown error";
-        }
-
+    if (err != NULL) {
         if (ngx_http_wasm_undefined_symbol(err, &symbol) == NGX_OK) {
             ngx_conf_log_error(level, cf, 0, "wasm: guest \"%V\" "
                                "cannot be loaded: its compiled code (%s) "
@@ -1384,7 +1380,6 @@ ngx_http_wasm_guest_open(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
         ngx_conf_log_error(level, cf, 0, "wasm: the compiled guest "
                            "\"%s\" for \"%V\" lacks its shim", so_path,
                            &guest->path);
-        ngx_http_wasm_guest_cleanup(guest);
         return NGX_ERROR;
     }
 
@@ -1487,6 +1482,21 @@ ngx_http_wasm_guest_stack(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
     ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, "wasm: guest \"%V\": largest "
                        "frame %uz bytes, call depth limit %ui", &guest->path,
                        max, guest->max_depth);
+
+    return NGX_OK;
+}
+
+
+/* the compiled guest and its frame sizes; what fails is logged at `level` */
+static ngx_int_t
+ngx_http_wasm_guest_attach(ngx_conf_t *cf, ngx_http_wasm_guest_t *guest,
+    u_char *so_path, u_char *su_path, ngx_uint_t level)
+{
+    if (ngx_http_wasm_guest_open(cf, guest, so_path, level) != NGX_OK
+        || ngx_http_wasm_guest_stack(cf, guest, su_path, level) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }
@@ -1676,10 +1686,9 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
                            "wasm: using cached \"%V\"%s (%s)", &path,
                            fuel ? " with fuel" : "", so_path);
 
-        if (ngx_http_wasm_guest_open(cf, guest, so_path, NGX_LOG_WARN)
-            == NGX_OK
-            && ngx_http_wasm_guest_stack(cf, guest, su_path, NGX_LOG_WARN)
-               == NGX_OK)
+        if (ngx_http_wasm_guest_attach(cf, guest, so_path, su_path,
+                                       NGX_LOG_WARN)
+            == NGX_OK)
         {
             goto loaded;
         }
@@ -1713,9 +1722,9 @@ ngx_http_wasm_guest_load(ngx_conf_t *cf, ngx_http_wasm_main_conf_t *wmcf,
                        fuel ? " with fuel" : "",
                        ngx_http_wasm_now_ms() - start, so_path);
 
-    if (ngx_http_wasm_guest_open(cf, guest, so_path, NGX_LOG_EMERG) != NGX_OK
-        || ngx_http_wasm_guest_stack(cf, guest, su_path, NGX_LOG_EMERG)
-           != NGX_OK)
+    if (ngx_http_wasm_guest_attach(cf, guest, so_path, su_path,
+                                   NGX_LOG_EMERG)
+        != NGX_OK)
     {
         return NULL;
     }
