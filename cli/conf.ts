@@ -10,7 +10,7 @@ import type { HostName } from "../host-abi/hosts-table.js";
 import { validateFile } from "../host/validate.js";
 import { readModuleShape } from "../host/wasm-module.js";
 import { UsageError } from "./format.js";
-import { conventionalHandlers, guestName, inUpstream, parseHandlers, renderGuestBlocks, renderStandaloneConf, type ConfGuest } from "./nginx-conf.js";
+import { conventionalHandlers, guestName, inHandshake, inUpstream, parseHandlers, renderGuestBlocks, renderStandaloneConf, type ConfGuest } from "./nginx-conf.js";
 
 export interface ConfOptions {
   /** the module .so (written as an absolute path) */
@@ -110,8 +110,9 @@ export async function renderConf(files: string[], options: ConfOptions): Promise
     } else if (balancer && options.snippet) {
       problems.push(`${file}: ${name}'s balancer needs an upstream {} block in the http block, which a --snippet (included in a server block) cannot hold — write the whole nginx.conf, without --snippet`);
     }
-    if (handlers.some((h) => h.phase.name.startsWith("ssl_")) && !tls && !options.snippet) {
-      problems.push(`${file}: ${name}'s ${handlers.filter((h) => h.phase.name.startsWith("ssl_")).map((h) => h.phase.directive).join(", ")} run in TLS handshakes — give the server its fallback certificate: --ssl-certificate FILE --ssl-certificate-key FILE`);
+    const handshake = handlers.filter((h) => inHandshake(h.phase));
+    if (handshake.length && !tls && !options.snippet) {
+      problems.push(`${file}: ${name}'s ${handshake.map((h) => h.phase.directive).join(", ")} run in TLS handshakes — give the server its fallback certificate: --ssl-certificate FILE --ssl-certificate-key FILE`);
     }
     guests.push({ name, wasmPath: file, location, handlers, directives: extra, ...(balancer && servers.length ? { upstream: servers } : {}) });
   }

@@ -11,7 +11,7 @@ import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, 
 import { delimiter, join, resolve } from "node:path";
 import { projectRoot } from "../host-abi/generate.js";
 import { renderSnippet } from "./nginx-conf.js";
-import { DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevMetrics, type DevServer } from "./dev-server.js";
+import { DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevServer, type DevServerOptions } from "./dev-server.js";
 import { displayPath } from "./format.js";
 
 export const MODULE_FILE = "ngx_http_wasm_module.so";
@@ -54,18 +54,12 @@ export function findNginx(options: { nginx?: string; module?: string }): NginxFo
   return { ok: true, bin, module, version };
 }
 
-export interface NginxDevServerOptions {
+export interface NginxDevServerOptions extends DevServerOptions {
   bin: string;
   module: string;
   version: string;
   /** The private prefix (created; conf.d/ and wasm/ emptied at start). */
   prefix: string;
-  host: string;
-  port: number;
-  origin?: string;
-  metrics?: DevMetrics;
-  out: (line: string) => void;
-  err: (line: string) => void;
 }
 
 /** An nginx.conf argument holding `text` as it is: double-quoted, `\` and `"` escaped (nginx unescapes both). */

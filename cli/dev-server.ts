@@ -43,6 +43,17 @@ export interface DevMetrics {
   location: string;
 }
 
+/** What both servers are given: where to listen, the origin, the metrics, where lines go. */
+export interface DevServerOptions {
+  host: string;
+  port: number;
+  origin?: string;
+  metrics?: DevMetrics;
+  /** Where lines go: guest log lines to `out`, failures to `err`. */
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
 /** The server refused the new builds (nginx's message, or a load error); the old ones still serve. */
 export class DevServeError extends Error {
   override name = "DevServeError";

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from "node:fs";
 import { Method, type Phase } from "../host-abi/tables.js";
 import { Host, type Guest, type RunOptions, type RunResult, type SubrequestCall } from "../host/index.js";
-import { byLocation, DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevMetrics, type DevServer } from "./dev-server.js";
+import { byLocation, DevServeError, guestLogLine, isServerLevel, serverUrl, type DevGuest, type DevServer, type DevServerOptions } from "./dev-server.js";
 
 /** A request as it goes through the phases (the guests may change headers, args and variables). */
 interface DevRequest {
@@ -37,23 +37,13 @@ const MAX_SUBREQUEST_DEPTH = 50;
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-export interface TsDevServerOptions {
-  host: string;
-  port: number;
-  origin?: string;
-  metrics?: DevMetrics;
-  /** Where lines go: guest log lines to `out`, failures to `err`. */
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
 export class TsDevServer implements DevServer {
   readonly mode = "ts";
   private readonly wasmHost: Host;
   private loaded = new Map<string, { guest: DevGuest; wasm: Guest }>();
   private server: Server | undefined;
 
-  constructor(private readonly options: TsDevServerOptions) {
+  constructor(private readonly options: DevServerOptions) {
     const m = options.metrics;
     this.wasmHost = new Host(m ? { metrics: { counters: m.counters, gauges: m.gauges } } : {});
   }

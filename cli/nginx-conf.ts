@@ -38,6 +38,9 @@ export function renderSnippet(args: {
 /** Whether the handler runs in an upstream {} block (balancer_by_wasm), not in a server. */
 export const inUpstream = (h: Handler): boolean => h.phase.contexts.includes("upstream");
 
+/** Whether the phase runs in a TLS handshake (ssl_client_hello, ssl_certificate). */
+export const inHandshake = (p: PhaseInfo): boolean => p.name.startsWith("ssl_");
+
 /**
  * `--phase` values (`PHASE` or `PHASE:EXPORT`) and `--export` → the handlers
  * to install. `upstream`: whether the caller can write an upstream {} block
@@ -78,7 +81,7 @@ export function parseHandlers(phases: string[], exportOption: string | undefined
  * them: the location-level ones, the balancer, the TLS ones (server_rewrite
  * shares on_rewrite with rewrite, which wins).
  */
-const CONVENTIONAL_PHASES = PHASES.filter((p) => p.contexts.includes("location") || p.contexts.includes("upstream") || p.name.startsWith("ssl_"));
+const CONVENTIONAL_PHASES = PHASES.filter((p) => p.contexts.includes("location") || p.contexts.includes("upstream") || inHandshake(p));
 
 /**
  * The handlers of a guest that exports conventionally named ones (on_rewrite,
@@ -128,8 +131,9 @@ export function renderGuestBlocks(guests: ConfGuest[], indent = "        "): str
     const serverLevel = g.handlers.filter((h) => !h.phase.contexts.includes("location") && !inUpstream(h));
     const located = g.handlers.filter((h) => h.phase.contexts.includes("location"));
     const lines = [...located.map((h) => handlerLine(g, h)), ...(g.upstream ? [`proxy_pass http://${g.name};`] : []), ...(g.directives ?? [])];
-    const block = located.length || g.upstream ? [`location ${g.location} {`, ...lines.map((l) => `    ${l}`), "}"] : lines;
-    return [`# ${g.name}${serverLevel.length && !block.length ? " (server-level)" : ""}`, ...serverLevel.map((h) => handlerLine(g, h)), ...block];
+    // a guest with no location handler and no upstream is served at server level, its directives too
+    if (!located.length && !g.upstream) return [`# ${g.name} (server-level)`, ...serverLevel.map((h) => handlerLine(g, h)), ...lines];
+    return [`# ${g.name}`, ...serverLevel.map((h) => handlerLine(g, h)), `location ${g.location} {`, ...lines.map((l) => `    ${l}`), "}"];
   });
   return blocks.map((b) => b.map((l) => `${indent}${l}`).join("\n")).join("\n\n");
 }
